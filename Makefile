@@ -1,0 +1,80 @@
+# cmremedy - see README.md.  `make` builds build/cmremedy; `make check` runs
+# every test (unit tests under ASan+UBSan, end-to-end runs of the binary).
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+CSTD      = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
+PKGS      = inih jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -linih -ljansson)
+SAN       = -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+B  = build
+BA = build/asan
+
+# Everything but main.c and the Windows backend is the library that the
+# unit tests link against (curl's tool/lib split).
+LIB_SRC  = $(filter-out src/main.c src/backend_win32.c,$(wildcard src/*.c))
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+LIB_AOBJ = $(LIB_SRC:src/%.c=$(BA)/obj/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BA)/%)
+TEST_SUPPORT = $(wildcard tests/unit/support/*.c)
+
+.PHONY: all check unit e2e demo deps deps-test clean
+all: $(B)/cmremedy
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
+	$(CC) $(CSTD) $(CFLAGS) $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c -o $@ $<
+$(BA)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BA)/obj
+	$(CC) $(CSTD) -O1 -g $(SAN) $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(B)/libcmremedy.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BA)/libcmremedy.a: $(LIB_AOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/cmremedy: $(B)/obj/main.o $(B)/libcmremedy.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BA)/cmremedy: $(BA)/obj/main.o $(BA)/libcmremedy.a
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(BA)/test_%: tests/unit/test_%.c $(TEST_SUPPORT) $(BA)/libcmremedy.a $(wildcard tests/unit/*.h src/*.h)
+	$(CC) $(CSTD) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -Itests/unit \
+	    -DTEST_DATA='"tests/data"' -o $@ $< $(TEST_SUPPORT) \
+	    $(BA)/libcmremedy.a $(PKG_LIBS) -lcmocka
+
+$(B)/obj $(BA)/obj:
+	mkdir -p $@
+
+# Unit tests: cmocka, under AddressSanitizer and UBSan.
+unit: $(UNIT_BIN)
+	@scripts/run-unit $(UNIT_BIN)
+
+# End-to-end: the built binary driven as a user would, on sim machines.
+e2e: $(B)/cmremedy $(BA)/cmremedy
+	@tests/e2e/run $(B)/cmremedy
+	@CMREMEDY_ASAN=1 tests/e2e/run $(BA)/cmremedy
+
+deps:
+	@scripts/install-deps build
+deps-test:
+	@scripts/install-deps test
+
+# The two README commands.  Each installs what it needs first, then runs
+# make again so that pkg-config sees the freshly installed packages.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo $(B)/cmremedy
+
+CHECK_TARGETS = unit e2e
+check: deps-test
+	@$(MAKE) --no-print-directory all $(CHECK_TARGETS)
+
+clean:
+	rm -rf $(B)
+
+# Areas with their own rules (Wine rig, fuzzing) add to CHECK_TARGETS.
+-include $(wildcard tests/*/rules.mk)

@@ -1,0 +1,44 @@
+/* err.h - the error record every fallible function fills in.
+ *
+ * Functions below main() never print and never exit: they return -1 (or a
+ * status) and describe the failure in a caller-owned struct cm_err.  The
+ * kind decides the exit code (see cli.h); the message is complete on its
+ * own: "file:line: what went wrong: why", ready for stderr. */
+#ifndef CM_ERR_H
+#define CM_ERR_H
+
+#include <stddef.h>
+
+enum cm_errkind {
+	CM_ERR_NONE = 0,
+	CM_ERR_USAGE,   /* bad command line                         -> exit 2 */
+	CM_ERR_INPUT,   /* bad profile or report; nothing touched   -> exit 2 */
+	CM_ERR_SYSTEM,  /* backend/OS failure (incl. bad sim files) -> exit 3 */
+	CM_ERR_TIMEOUT, /* a service did not reach its state in time         */
+	CM_ERR_NOMEM    /* allocation failed                                 */
+};
+
+#define CM_ERR_MSG_MAX 1024
+
+struct cm_err {
+	enum cm_errkind kind;
+	long sys;                 /* errno or Win32 error number; 0 if none */
+	char msg[CM_ERR_MSG_MAX];
+};
+
+/* Records an error.  err may be NULL (the error is then dropped).  Returns
+ * -1 so that callers can write `return cm_err_set(...)`. */
+int cm_err_set(struct cm_err *err, enum cm_errkind kind, long sys,
+    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Shorthand for an allocation failure. Returns -1. */
+int cm_err_nomem(struct cm_err *err);
+
+/* Clears err to CM_ERR_NONE with an empty message. */
+void cm_err_clear(struct cm_err *err);
+
+#endif

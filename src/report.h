@@ -1,0 +1,111 @@
+/* report.h - the before/after report of one run: data, JSON, text.
+ *
+ * apply.c fills a struct report as it works; this module only turns it
+ * into JSON (through jansson) or text, and reads a JSON report back for
+ * `revert`.  The JSON field names are a contract (README, cmremedy.1). */
+#ifndef CM_REPORT_H
+#define CM_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "backend.h"
+#include "err.h"
+#include "regval.h"
+
+#define REPORT_TOOL "cmremedy"
+
+/* One side (before / desired / after) of a setting. */
+struct report_value {
+	int known;            /* 0: not observed (e.g. "after" of a failed
+			         read); serialised as null */
+	int exists;
+	struct regval value;  /* valid when exists; owned */
+};
+
+struct report_setting {
+	char *key;            /* canonical HKLM\... ; owned */
+	char *value;          /* value name, "" = default; owned */
+	uint32_t type;        /* profile type (desired type) */
+	int view;             /* 64 or 32 */
+	int key_existed;      /* before: the key existed */
+	struct report_value before;
+	struct report_value desired;
+	struct report_value after;
+	const char *action;   /* "none" "set" "create" "delete"; static */
+	const char *state;    /* static, NULL = omitted: after a failure,
+			         "changed", "restored", "unknown" */
+};
+
+struct report_service {
+	char *name;           /* owned */
+	const char *action;   /* "restart" / "none"; static */
+	int before_known, after_known;
+	struct svc_status before, after;
+	long stop_ms, start_ms;   /* measured; -1 = not done */
+	unsigned stop_timeout_ms, start_timeout_ms;
+	char **dependents;    /* active dependents stopped and started
+			         again; owned */
+	size_t ndependents;
+	const char *state;    /* static, NULL = omitted; after a failure:
+			         "running", "stopped", "unknown" */
+};
+
+struct report_error {
+	char *step;           /* "set", "verify", "restart", "rollback" */
+	char *message;
+};
+
+/* Owns everything it points to, except the static strings noted. */
+struct report {
+	char *command;        /* "plan" "apply" "check" "toggle" "revert" */
+	int dry_run;
+	char *profile_name;
+	char *profile_path;
+	char *backend;        /* backend spec */
+	time_t started, finished;
+	const char *outcome;  /* "changed" "unchanged" "planned"
+			         "rolled_back" "failed" "in_progress"; static */
+	const char *toggle_to; /* toggle: "on"/"off"; static; NULL omitted */
+	char *reverts;        /* revert: path of the report reverted */
+	struct report_setting *settings;
+	size_t nsettings;
+	struct report_service *services;
+	size_t nservices;
+	char *backup;         /* path of the .reg backup, NULL = null */
+	struct report_error *errors;
+	size_t nerrors;
+};
+
+/* Frees everything r owns and r itself. NULL is a no-op. */
+void report_free(struct report *r);
+
+/* Appends an error (copies both strings). 0 or -1. */
+int report_add_error(struct report *r, const char *step, const char *msg);
+
+/* The report as a JSON text (indented, keys in contract order, ends with a
+ * newline).  Caller frees.  NULL with err on failure. */
+char *report_to_json(const struct report *r, struct cm_err *err);
+
+/* Writes the JSON atomically (temp file + rename) to path. */
+int report_write(const struct report *r, const char *path,
+    struct cm_err *err);
+
+/* Prints the human form: the outcome, then each setting before -> after
+ * and each service pid before -> after, then errors. */
+void report_print_text(const struct report *r, FILE *out);
+
+/*
+ * Reads a report written by report_write (for revert).  Every field revert
+ * needs is validated: a bad file gives CM_ERR_INPUT with "PATH:LINE:COL:
+ * ..." for JSON syntax errors and "PATH: settings[2].before.data: ..." for
+ * wrong content.  Returns 0 and *out, or -1.
+ */
+int report_load(const char *path, struct report **out, struct cm_err *err);
+
+/* Parses an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SSZ"; formats one. */
+int report_parse_time(const char *s, time_t *t);
+void report_format_time(time_t t, char buf[32]);
+
+#endif
