@@ -1,0 +1,227 @@
+/* test_regval.c - value parsing (the DWORD pitfalls admins hit), equality,
+ * rendering, and the UTF-8 <-> UTF-16 boundary. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "regval.h"
+#include "utf.h"
+
+static char why[256];
+
+static void
+test_dword_accepts_decimal_and_hex(void **state)
+{
+	struct regval v;
+	(void)state;
+
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "1", why, sizeof why), 0);
+	assert_int_equal(v.type, REGT_DWORD);
+	assert_int_equal(v.num, 1);
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "0x0000000A", why,
+	    sizeof why), 0);
+	assert_int_equal(v.num, 10);
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "0xFFFFFFFF", why,
+	    sizeof why), 0);
+	assert_int_equal(v.num, 0xFFFFFFFFu);
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "4294967295", why,
+	    sizeof why), 0);
+	assert_int_equal(v.num, 0xFFFFFFFFu);
+}
+
+static void
+test_dword_refuses_bad(void **state)
+{
+	static const char *bad[] = { "", "-1", "+1", "0x", "0x100000000",
+	    "4294967296", "1a", "0xg", " 1", "1 ", "99999999999999999999999" };
+	struct regval v;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		assert_int_equal(regval_parse(&v, REGT_DWORD, bad[i], why,
+		    sizeof why), -1);
+		assert_true(why[0] != '\0');
+	}
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "0x100000000", why,
+	    sizeof why), -1);
+	assert_non_null(strstr(why, "above 0xFFFFFFFF"));
+}
+
+static void
+test_qword_full_range(void **state)
+{
+	struct regval v;
+	(void)state;
+
+	assert_int_equal(regval_parse(&v, REGT_QWORD, "0xFFFFFFFFFFFFFFFF", why,
+	    sizeof why), 0);
+	assert_true(v.num == UINT64_MAX);
+	assert_int_equal(regval_parse(&v, REGT_QWORD, "18446744073709551616",
+	    why, sizeof why), -1);
+}
+
+static void
+test_multi_sz_separators(void **state)
+{
+	struct regval v;
+	const char *p;
+	(void)state;
+
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0C:\\dir\\0b\\\\0",
+	    why, sizeof why), 0);
+	assert_int_equal(regval_multi_count(&v), 3);
+	p = regval_multi_first(&v);
+	assert_string_equal(p, "a");
+	p = regval_multi_next(&v, p);
+	assert_string_equal(p, "C:\\dir");
+	p = regval_multi_next(&v, p);
+	assert_string_equal(p, "b\\0");
+	assert_null(regval_multi_next(&v, p));
+	regval_free(&v);
+
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "", why, sizeof why), 0);
+	assert_int_equal(v.len, 1);
+	assert_int_equal(regval_multi_count(&v), 0);
+	regval_free(&v);
+
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0\\0b", why,
+	    sizeof why), -1);
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "\\0a", why,
+	    sizeof why), -1);
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0", why,
+	    sizeof why), -1);
+}
+
+static void
+test_binary(void **state)
+{
+	struct regval v;
+	char *h;
+	(void)state;
+
+	assert_int_equal(regval_parse(&v, REGT_BINARY, "01,AB, ff 10", why,
+	    sizeof why), 0);
+	assert_int_equal(v.len, 4);
+	h = regval_hex(v.data, v.len);
+	assert_string_equal(h, "01abff10");
+	free(h);
+	regval_free(&v);
+	assert_int_equal(regval_parse(&v, REGT_BINARY, "0", why, sizeof why), -1);
+	assert_int_equal(regval_parse(&v, REGT_BINARY, "zz", why, sizeof why),
+	    -1);
+	assert_int_equal(regval_parse(&v, REGT_BINARY, "", why, sizeof why), 0);
+	assert_int_equal(v.len, 0);
+}
+
+static void
+test_equal_and_copy(void **state)
+{
+	struct regval a, b, c;
+	(void)state;
+
+	assert_int_equal(regval_parse(&a, REGT_SZ, "x", why, sizeof why), 0);
+	assert_int_equal(regval_copy(&b, &a), 0);
+	assert_true(regval_equal(&a, &b));
+	assert_ptr_not_equal(a.data, b.data);
+	assert_int_equal(regval_parse(&c, REGT_EXPAND_SZ, "x", why, sizeof why),
+	    0);
+	assert_false(regval_equal(&a, &c));   /* type matters */
+	regval_free(&c);
+	regval_set_number(&c, REGT_DWORD, 1);
+	assert_false(regval_equal(&a, &c));
+	regval_free(&a);
+	regval_free(&b);
+	regval_free(NULL);
+}
+
+static void
+test_format(void **state)
+{
+	struct regval v;
+	char *s;
+	const char *items[] = { "a", "q\"b" };
+	(void)state;
+
+	regval_set_number(&v, REGT_DWORD, 1);
+	s = regval_format(&v);
+	assert_string_equal(s, "1 (0x00000001)");
+	free(s);
+	regval_set_multi(&v, items, 2);
+	s = regval_format(&v);
+	assert_string_equal(s, "[\"a\", \"q\\\"b\"]");
+	free(s);
+	regval_free(&v);
+	assert_int_equal(regval_set_number(&v, REGT_DWORD, 0x100000000ull), -1);
+}
+
+static void
+test_types(void **state)
+{
+	uint32_t t;
+	(void)state;
+
+	assert_int_equal(regtype_parse("REG_EXPAND_SZ", &t), 0);
+	assert_int_equal(t, REGT_EXPAND_SZ);
+	assert_int_equal(regtype_parse("REG_NONE", &t), -1);
+	assert_int_equal(regtype_parse("reg_dword", &t), -1);
+	assert_string_equal(regtype_name(REGT_QWORD), "REG_QWORD");
+	assert_null(regtype_name(99));
+}
+
+static void
+test_utf_round_trip(void **state)
+{
+	const char *s = "S\xc3\xa9rvice \xe2\x82\xac \xf0\x9f\x98\x80";
+	unsigned char *le;
+	size_t n, m;
+	char *back;
+	(void)state;
+
+	assert_int_equal(utf8_to_utf16le(s, strlen(s), &le, &n), 0);
+	assert_int_equal(n, 2 * 12);   /* 10 BMP units + one pair */
+	assert_int_equal(utf16le_to_utf8(le, n, &back, &m), 0);
+	assert_string_equal(back, s);
+	free(back);
+	free(le);
+}
+
+static void
+test_utf_refuses_invalid(void **state)
+{
+	static const unsigned char lone[] = { 0x00, 0xD8, 0x41, 0x00 };
+	uint16_t *w;
+	char *o;
+	size_t n;
+	(void)state;
+
+	assert_false(utf8_valid("\xc0\x80", 2));        /* overlong NUL */
+	assert_false(utf8_valid("\xed\xa0\x80", 3));    /* surrogate */
+	assert_false(utf8_valid("\xe2\x82", 2));        /* truncated */
+	assert_int_equal(utf8_to_utf16("\xff", 1, &w, &n), -1);
+	assert_int_equal(utf16le_to_utf8(lone, sizeof lone, &o, &n), -1);
+	assert_int_equal(utf16le_to_utf8(lone, 3, &o, &n), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dword_accepts_decimal_and_hex),
+		cmocka_unit_test(test_dword_refuses_bad),
+		cmocka_unit_test(test_qword_full_range),
+		cmocka_unit_test(test_multi_sz_separators),
+		cmocka_unit_test(test_binary),
+		cmocka_unit_test(test_equal_and_copy),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_utf_round_trip),
+		cmocka_unit_test(test_utf_refuses_invalid),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
