@@ -1,6 +1,6 @@
 /* profile.h - a remediation profile, loaded from INI through inih.
  *
- * Grammar (documented for admins in profiles/*.ini and cmremedy.1):
+ * Grammar (documented for admins in the shipped profiles and cmremedy.1):
  *
  *   [profile]
  *   name = cmg-connector-verbose-on        ; required, [A-Za-z0-9._-]+
