@@ -26,18 +26,22 @@
 /* Room for "settings[123].before.data[45]" and the like. */
 #define WHERE_MAX 128
 
+/* The words apply.c and cmd.c write; the static strings report.h's
+ * pointers refer to after a load. */
 static const char *const commands[] = { "plan", "apply", "check", "toggle",
     "revert", NULL };
 static const char *const outcomes[] = { "changed", "unchanged", "planned",
-    "rolled_back", "failed", "in_progress", NULL };
+    "rolled_back", "failed", "in_progress", "compliant", "not_compliant",
+    NULL };
 static const char *const toggles[] = { "on", "off", NULL };
 static const char *const set_actions[] = { "none", "set", "create",
     "delete", NULL };
-static const char *const set_states[] = { "changed", "restored", "unknown",
-    NULL };
+static const char *const set_states[] = { "changed", "restored",
+    "unchanged", "unknown", NULL };
 static const char *const svc_actions[] = { "restart", "none", NULL };
 static const char *const svc_states[] = { "running", "stopped", "unknown",
-    NULL };
+    "restarted_again", "started_again", "not_stopped",
+    "stop_never_completed", "rollback_failed", NULL };
 
 struct ld {
 	const char *path;

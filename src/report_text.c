@@ -79,16 +79,16 @@ columns(const char *s)
 }
 
 static int
-planned(const struct report *r)
-{
-	return r->dry_run || (r->outcome != NULL &&
-	    strcmp(r->outcome, "planned") == 0);
-}
-
-static int
 is(const char *s, const char *what)
 {
 	return s != NULL && strcmp(s, what) == 0;
+}
+
+static int
+planned(const struct report *r)
+{
+	return r->dry_run || is(r->outcome, "planned") ||
+	    is(r->outcome, "not_compliant");
 }
 
 /* "1 setting set, 2 created, 1 service restarted" (or "to set" ...). */
@@ -125,6 +125,21 @@ counts(struct sb *b, const struct report *r, int future)
 		sb_printf(b, "nothing to change");
 }
 
+/* A service state after a failure (see apply.c) that means the service is
+ * not back as it was. */
+static int
+service_left_wrong(const char *state)
+{
+	static const char *const wrong[] = { "stopped", "unknown",
+	    "stop_never_completed", "rollback_failed" };
+	size_t i;
+
+	for (i = 0; state != NULL && i < sizeof(wrong) / sizeof(wrong[0]); i++)
+		if (strcmp(state, wrong[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* After a failed rollback: what is left, by the states apply recorded. */
 static void
 leftovers(struct sb *b, const struct report *r)
@@ -137,8 +152,7 @@ leftovers(struct sb *b, const struct report *r)
 		unknown += is(r->settings[i].state, "unknown");
 	}
 	for (i = 0; i < r->nservices; i++)
-		svc += r->services[i].state != NULL &&
-		    !is(r->services[i].state, "running");
+		svc += service_left_wrong(r->services[i].state);
 	if (changed > 0) {
 		sb_printf(b, "%zu setting%s still changed", changed,
 		    changed == 1 ? "" : "s");
@@ -150,8 +164,8 @@ leftovers(struct sb *b, const struct report *r)
 		first = 0;
 	}
 	if (svc > 0) {
-		sb_printf(b, "%s%zu service%s not running", first ? "" : ", ",
-		    svc, svc == 1 ? "" : "s");
+		sb_printf(b, "%s%zu service%s not running as before",
+		    first ? "" : ", ", svc, svc == 1 ? "" : "s");
 		first = 0;
 	}
 	if (first)
@@ -163,21 +177,23 @@ headline(struct sb *b, const struct report *r)
 {
 	const char *o = r->outcome != NULL ? r->outcome : "unknown";
 
-	if (strcmp(o, "unchanged") == 0) {
+	if (strcmp(o, "unchanged") == 0 || strcmp(o, "compliant") == 0) {
 		sb_printf(b, "compliant: nothing to change");
 		return;
 	}
-	if (strcmp(o, "changed") == 0 || strcmp(o, "planned") == 0) {
+	if (strcmp(o, "changed") == 0 || strcmp(o, "planned") == 0 ||
+	    strcmp(o, "not_compliant") == 0) {
 		if (strcmp(o, "changed") == 0)
 			sb_printf(b, "changed: ");
-		else if (is(r->command, "check"))
+		else if (is(r->command, "check") ||
+		    strcmp(o, "not_compliant") == 0)
 			sb_printf(b, "not compliant: ");
 		else
 			sb_printf(b, "planned (dry run): ");
 		if (r->toggle_to != NULL)
 			sb_printf(b, "%s %s, ", strcmp(o, "changed") == 0 ?
 			    "toggled" : "toggle", r->toggle_to);
-		counts(b, r, strcmp(o, "planned") == 0);
+		counts(b, r, strcmp(o, "changed") != 0);
 	} else if (strcmp(o, "rolled_back") == 0)
 		sb_printf(b, "ROLLED BACK: %s failed; every change was undone, "
 		    "the machine is as before", r->command != NULL ?
@@ -259,6 +275,14 @@ status(struct sb *b, const struct svc_status *st)
 		sb_printf(b, ", pid %lu", st->pid);
 }
 
+/* A state word for a person: "restarted_again" -> "restarted again". */
+static void
+words(struct sb *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		sb_printf(b, "%c", *s == '_' ? ' ' : *s);
+}
+
 /* "restart, pid 4242 -> 4243 (stop 12 ms, start 30 ms)". */
 static void
 service_body(struct sb *b, const struct report_service *sv)
@@ -287,8 +311,11 @@ service_body(struct sb *b, const struct report_service *sv)
 		sb_printf(b, " (stop %ld ms, not started)", sv->stop_ms);
 	else if (sv->start_ms >= 0)
 		sb_printf(b, " (start %ld ms)", sv->start_ms);
-	if (sv->state != NULL)
-		sb_printf(b, "  [left %s]", sv->state);
+	if (sv->state != NULL) {
+		sb_printf(b, "  [");
+		words(b, sv->state);
+		sb_printf(b, "]");
+	}
 }
 
 static void

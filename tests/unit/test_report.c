@@ -281,6 +281,12 @@ failed_report(int rollback_failed)
 		absent(&s->after);
 		s->state = "restored";
 	}
+	s = add_setting(r, SMS, "LoggingLevel", REGT_DWORD, 64, "none");
+	num(&s->before, REGT_DWORD, 2);
+	num(&s->desired, REGT_DWORD, 2);
+	num(&s->after, REGT_DWORD, 2);
+	if (rollback_failed)
+		s->state = "unchanged";
 	sv = add_service(r, "SMS_EXECUTIVE", "restart");
 	status(&sv->before_known, &sv->before, SVC_RUNNING, 4242);
 	status(&sv->after_known, &sv->after, rollback_failed ? SVC_STOPPED :
@@ -289,7 +295,7 @@ failed_report(int rollback_failed)
 	sv->start_ms = rollback_failed ? -1 : 41;
 	sv->stop_timeout_ms = 5000;
 	sv->start_timeout_ms = 9000;
-	sv->state = rollback_failed ? "stopped" : "running";
+	sv->state = rollback_failed ? "rollback_failed" : "restarted_again";
 	assert_int_equal(report_add_error(r, "restart", "SMS_EXECUTIVE: did "
 	    "not start: the service exited with code 1067"), 0);
 	if (rollback_failed)
@@ -474,6 +480,12 @@ test_text_headlines(void **state)
 		    "1 service to restart\n" },
 		{ "apply", "in_progress", "INTERRUPTED: the run did not "
 		    "finish; values may be partly changed\n" },
+		{ "check", "compliant", "compliant: nothing to change\n" },
+		{ "check", "not_compliant", "not compliant: 1 setting to set, "
+		    "1 service to restart\n" },
+		{ "apply", "changed", "changed: 1 setting set, 1 service "
+		    "restarted\n" },
+		{ "apply", "mystery", "mystery\n" },
 	};
 	struct report *r;
 	char *s, *nl;
@@ -822,7 +834,8 @@ static const struct {
 	{ { { "finished", NULL } }, "missing field \"finished\"" },
 	{ { { "outcome", "\"great\"" } }, "outcome: unknown value \"great\" "
 	    "(expected \"changed\", \"unchanged\", \"planned\", "
-	    "\"rolled_back\", \"failed\" or \"in_progress\")" },
+	    "\"rolled_back\", \"failed\", \"in_progress\", \"compliant\" or "
+	    "\"not_compliant\")" },
 	{ { { "settings", "{}" } }, "settings: expected an array, found an "
 	    "object" },
 	{ { { "settings.0", "5" } }, "settings[0]: expected an object, found "
@@ -918,7 +931,7 @@ static const struct {
 	    "\"set\", \"create\" or \"delete\")" },
 	{ { { "settings.0.state", "\"weird\"" } },
 	    "settings[0].state: unknown value \"weird\" (expected \"changed\", "
-	    "\"restored\" or \"unknown\")" },
+	    "\"restored\", \"unchanged\" or \"unknown\")" },
 	{ { { "settings.2.key", "\"hklm\\\\software\\\\microsoft\\\\sms\\\\"
 	    "components\\\\sms_cloud_proxyconnector\"" },
 	    { "settings.2.value", "\"verboselogging\"" } },
@@ -956,7 +969,8 @@ static const struct {
 	    "services[0].dependents[1]: expected a service name" },
 	{ { { "services.0.state", "\"gone\"" } },
 	    "services[0].state: unknown value \"gone\" (expected \"running\", "
-	    "\"stopped\" or \"unknown\")" },
+	    "\"stopped\", \"unknown\", \"restarted_again\", \"started_again\", "
+	    "\"not_stopped\", \"stop_never_completed\" or \"rollback_failed\")" },
 	{ { { "services.1.name", "\"sms_executive\"" } },
 	    "services[1]: the same service as services[0]" },
 	{ { { "backup", "5" } },
