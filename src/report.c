@@ -384,16 +384,15 @@ jvalue_data(struct jw *w, const struct regval *v, size_t i, const char *what)
 }
 
 /* One side of a setting: null (not observed), {"exists": false} or
- * {"exists": true, "data": ...}; "type" only when it differs from the
- * setting's; "key_existed" only in "before".  "desired" leaves out
- * "exists": true, as in the contract. */
+ * {"exists": true, "data": ...}, exactly as in the contract (checks may
+ * compare a side whole); "type" only when it differs from the setting's.
+ * "desired" leaves out "exists": true, as the contract does. */
 static json_t *
 jside(struct jw *w, const struct report_setting *s, size_t i,
     const struct report_value *rv, const char *what)
 {
 	json_t *o;
 	char tbuf[REPORT_TYPE_NAME_MAX];
-	int is_before = strcmp(what, "before") == 0;
 	int is_desired = strcmp(what, "desired") == 0;
 
 	if (!rv->known)
@@ -408,8 +407,6 @@ jside(struct jw *w, const struct report_setting *s, size_t i,
 			    rv->value.type, tbuf)));
 		put(w, o, "data", jvalue_data(w, &rv->value, i, what));
 	}
-	if (is_before)
-		put(w, o, "key_existed", json_boolean(s->key_existed));
 	if (w->failed) {
 		json_decref(o);
 		return NULL;
@@ -430,6 +427,7 @@ jsetting(struct jw *w, const struct report_setting *s, size_t i)
 	put(w, o, "value", jdata(w, s->value, strlen(s->value), i, "value"));
 	put(w, o, "type", json_string(report_type_name(s->type, tbuf)));
 	put(w, o, "view", json_integer(s->view));
+	put(w, o, "key_existed", json_boolean(s->key_existed));
 	put(w, o, "before", jside(w, s, i, &s->before, "before"));
 	put(w, o, "desired", jside(w, s, i, &s->desired, "desired"));
 	put(w, o, "after", jside(w, s, i, &s->after, "after"));

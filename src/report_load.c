@@ -380,8 +380,7 @@ parse_data(struct ld *l, const char *w, uint32_t type, const json_t *j,
 /* One side of a setting; see jside() in report.c for the forms. */
 static int
 parse_side(struct ld *l, const json_t *so, const char *where,
-    const char *which, uint32_t stype, struct report_value *rv,
-    int *key_existed)
+    const char *which, uint32_t stype, struct report_value *rv, int needed)
 {
 	char w[WHERE_MAX], dw[WHERE_MAX];
 	const char *tname;
@@ -393,24 +392,17 @@ parse_side(struct ld *l, const json_t *so, const char *where,
 	if (member(l, so, where, which, 1, &j) != 0)
 		return -1;
 	if (json_is_null(j)) {
-		if (key_existed != NULL)
+		if (needed)
 			return bad(l, w, "null: the value as it was is "
 			    "needed to revert");
 		return 0;
 	}
 	if (!json_is_object(j))
 		return bad(l, w, "expected an object%s, found %s",
-		    key_existed != NULL ? "" : " or null", kind(j));
+		    needed ? "" : " or null", kind(j));
 	rv->known = 1;
 	if (get_bool(l, j, w, "exists", !is_desired, 1, &rv->exists) != 0)
 		return -1;
-	if (key_existed != NULL) {
-		if (get_bool(l, j, w, "key_existed", 0, 1, key_existed) != 0)
-			return -1;
-		if (rv->exists && !*key_existed)
-			return bad(l, w, "the value exists but key_existed is "
-			    "false");
-	}
 	data = json_object_get(j, "data");
 	if (!rv->exists) {
 		if (data != NULL || json_object_get(j, "type") != NULL)
@@ -496,10 +488,16 @@ parse_setting(struct ld *l, const json_t *o, size_t i,
 		    JSON_INTEGER_FORMAT, view);
 	}
 	s->view = (int)view;
-	if (parse_side(l, o, w, "before", s->type, &s->before,
-	    &s->key_existed) != 0 ||
-	    parse_side(l, o, w, "desired", s->type, &s->desired, NULL) != 0 ||
-	    parse_side(l, o, w, "after", s->type, &s->after, NULL) != 0 ||
+	/* Added to the contract; absent, assume the key existed, so that a
+	 * revert never deletes a key it did not create. */
+	if (get_bool(l, o, w, "key_existed", 0, 1, &s->key_existed) != 0 ||
+	    parse_side(l, o, w, "before", s->type, &s->before, 1) != 0)
+		return -1;
+	if (s->before.exists && !s->key_existed)
+		return bad(l, w, "before.exists is true but key_existed is "
+		    "false");
+	if (parse_side(l, o, w, "desired", s->type, &s->desired, 0) != 0 ||
+	    parse_side(l, o, w, "after", s->type, &s->after, 0) != 0 ||
 	    get_enum(l, o, w, "action", set_actions, 1, &s->action) != 0 ||
 	    get_enum(l, o, w, "state", set_states, 0, &s->state) != 0)
 		return -1;

@@ -140,6 +140,20 @@ service_left_wrong(const char *state)
 	return 0;
 }
 
+static int
+any_state(const struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsettings; i++)
+		if (r->settings[i].state != NULL)
+			return 1;
+	for (i = 0; i < r->nservices; i++)
+		if (r->services[i].state != NULL)
+			return 1;
+	return 0;
+}
+
 /* After a failed rollback: what is left, by the states apply recorded. */
 static void
 leftovers(struct sb *b, const struct report *r)
@@ -199,8 +213,15 @@ headline(struct sb *b, const struct report *r)
 		    "the machine is as before", r->command != NULL ?
 		    r->command : "the run");
 	else if (strcmp(o, "failed") == 0) {
-		sb_printf(b, "FAILED, rollback incomplete: ");
-		leftovers(b, r);
+		/* apply.c also says "failed" when it stopped before changing
+		 * anything; only a rollback records states, and only then
+		 * is something left to report. */
+		if (any_state(r)) {
+			sb_printf(b, "FAILED, rollback incomplete: ");
+			leftovers(b, r);
+		} else
+			sb_printf(b, "FAILED: %s did not complete, see the errors "
+			    "below", r->command != NULL ? r->command : "the run");
 	} else if (strcmp(o, "in_progress") == 0)
 		sb_printf(b, "INTERRUPTED: the run did not finish; values "
 		    "may be partly changed");

@@ -486,6 +486,8 @@ test_text_headlines(void **state)
 		{ "apply", "changed", "changed: 1 setting set, 1 service "
 		    "restarted\n" },
 		{ "apply", "mystery", "mystery\n" },
+		{ "apply", "failed", "FAILED: apply did not complete, see the "
+		    "errors below\n" },
 	};
 	struct report *r;
 	char *s, *nl;
@@ -905,8 +907,11 @@ static const struct {
 	    "for REG_QWORD, found a boolean" },
 	{ { { "settings.1.before.data", "0" } }, "settings[1].before: "
 	    "\"data\" or \"type\" given for a value that does not exist" },
-	{ { { "settings.1.before.exists", "true" } }, "settings[1].before: "
-	    "the value exists but key_existed is false" },
+	{ { { "settings.1.before.exists", "true" },
+	    { "settings.1.before.data", "5" } }, "settings[1]: "
+	    "before.exists is true but key_existed is false" },
+	{ { { "settings.1.key_existed", "0" } }, "settings[1].key_existed: "
+	    "expected true or false, found an integer" },
 	{ { { "settings.2.after.data", "5" } },
 	    "settings[2].after.data: expected a string for REG_SZ, found an "
 	    "integer" },
