@@ -229,6 +229,19 @@ headline(struct sb *b, const struct report *r)
 		sb_printf(b, "%s", o);
 }
 
+/* A key or value name: Windows allows control characters in them, which
+ * would break the one-line-per-setting layout, so they are shown as \xNN
+ * (as regval_format shows them in data). */
+static void
+name(struct sb *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			sb_printf(b, "\\x%02x", (unsigned)(unsigned char)*s);
+		else
+			sb_printf(b, "%c", *s);
+}
+
 /* One side of a setting: its data, "(absent)", or "?" (not observed);
  * the type is named when it is not the setting's. */
 static void
@@ -272,9 +285,11 @@ setting_body(struct sb *b, const struct report *r,
 	int plan = planned(r);
 
 	assert(s->key != NULL && s->value != NULL);
-	sb_printf(b, "%s\\%s (%s, %d-bit): ", s->key,
-	    s->value[0] != '\0' ? s->value : "(Default)",
-	    report_type_name(s->type, tbuf), s->view);
+	name(b, s->key);
+	sb_printf(b, "\\");
+	name(b, s->value[0] != '\0' ? s->value : "(Default)");
+	sb_printf(b, " (%s, %d-bit): ", report_type_name(s->type, tbuf),
+	    s->view);
 	right = plan && s->desired.known ? &s->desired : &s->after;
 	side(b, &s->before, s->type);
 	if (is(s->action, "none") && same(right, &s->before))

@@ -511,6 +511,27 @@ test_text_headlines(void **state)
 	}
 }
 
+/* A control character in a value name must not break the line layout. */
+static void
+test_text_escapes_names(void **state)
+{
+	struct report *r = dry_run_report();
+	char *s, *p;
+	int lines = 0;
+	(void)state;
+
+	free(r->settings[1].value);
+	r->settings[1].value = xstrdup("Two\nLines\x7f");
+	s = text_of(r);
+	assert_non_null(strstr(s, "\\Two\\x0aLines\\x7f (REG_DWORD, 64-bit): "
+	    "2 (0x00000002) "));
+	for (p = s; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	assert_int_equal(lines, 7);
+	free(s);
+	report_free(r);
+}
+
 /* Free text that is not UTF-8 (a path from a Latin-1 file system) becomes
  * U+FFFD; data that is not UTF-8 is refused, a revert must not guess. */
 static void
@@ -1199,6 +1220,7 @@ main(void)
 		cmocka_unit_test(test_rolled_back_golden),
 		cmocka_unit_test(test_failed_golden),
 		cmocka_unit_test(test_text_headlines),
+		cmocka_unit_test(test_text_escapes_names),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_round_trip_limits),
