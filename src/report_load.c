@@ -818,6 +818,11 @@ report_load(const char *path, struct report **out, struct cm_err *err)
 	root = json_loadb((const char *)buf, len,
 	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	free(buf);
+	/* jansson names every syntax error; a failure without a text is its
+	 * lexer failing to allocate before it read anything. */
+	if (root == NULL && (json_error_code(&je) == json_error_out_of_memory ||
+	    je.text[0] == '\0'))
+		return cm_err_nomem(err);
 	if (root == NULL)
 		return cm_err_set(err, CM_ERR_INPUT, 0, "%s:%d:%d: %s", path,
 		    je.line, je.column, je.text);

@@ -557,6 +557,47 @@ test_json_utf8(void **state)
 	report_free(r);
 }
 
+/* jansson's allocations fail from the Nth on: report_to_json gives NULL
+ * with CM_ERR_NOMEM (never a half report), and leaks nothing (ASan). */
+static long alloc_left;
+
+static void *
+failing_malloc(size_t n)
+{
+	if (alloc_left-- <= 0)
+		return NULL;
+	return malloc(n);
+}
+
+static void
+test_json_out_of_memory(void **state)
+{
+	struct report *r = changed_report();
+	struct cm_err err;
+	char *s, *full;
+	long n;
+	(void)state;
+
+	full = report_to_json(r, &err);
+	assert_non_null(full);
+	for (n = 0;; n++) {
+		alloc_left = n;
+		json_set_alloc_funcs(failing_malloc, free);
+		cm_err_clear(&err);
+		s = report_to_json(r, &err);
+		json_set_alloc_funcs(malloc, free);
+		if (s != NULL) {
+			assert_string_equal(s, full);
+			free(s);
+			break;
+		}
+		assert_int_equal(err.kind, CM_ERR_NOMEM);
+	}
+	assert_true(n > 100);
+	free(full);
+	report_free(r);
+}
+
 /* ---- load ---- */
 
 static void
@@ -687,6 +728,39 @@ test_round_trip(void **state)
 	r = failed_report(1);
 	round_trip(r);
 	report_free(r);
+}
+
+/* The same while parsing: no crash, no leak, and a clean error.  jansson's
+ * lexer reports some allocation failures as syntax errors ("string or '}'
+ * expected"), so CM_ERR_INPUT is accepted too. */
+static void
+test_load_out_of_memory(void **state)
+{
+	struct report *r = changed_report(), *back;
+	struct cm_err err;
+	char path[128];
+	long n;
+	int rc;
+	(void)state;
+
+	tmp_path(path, sizeof(path), "oom.json");
+	assert_int_equal(report_write(r, path, &err), 0);
+	for (n = 0;; n++) {
+		alloc_left = n;
+		json_set_alloc_funcs(failing_malloc, free);
+		cm_err_clear(&err);
+		rc = report_load(path, &back, &err);
+		json_set_alloc_funcs(malloc, free);
+		if (rc == 0)
+			break;
+		if (err.kind != CM_ERR_NOMEM && err.kind != CM_ERR_INPUT)
+			fail_msg("allocation %ld: %s", n, err.msg);
+	}
+	assert_true(n > 100);
+	assert_same_report(r, back);
+	report_free(back);
+	report_free(r);
+	assert_int_equal(unlink(path), 0);
 }
 
 /* The values at the edges of the number types, read back exactly. */
@@ -1222,8 +1296,10 @@ main(void)
 		cmocka_unit_test(test_text_headlines),
 		cmocka_unit_test(test_text_escapes_names),
 		cmocka_unit_test(test_json_utf8),
+		cmocka_unit_test(test_json_out_of_memory),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_round_trip_limits),
+		cmocka_unit_test(test_load_out_of_memory),
 		cmocka_unit_test(test_load_contract_only),
 		cmocka_unit_test(test_load_refuses_bad_content),
 		cmocka_unit_test(test_load_refuses_bad_files),
