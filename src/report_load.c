@@ -168,7 +168,8 @@ get_enum(struct ld *l, const json_t *o, const char *where, const char *key,
 			*out = list[i];
 			return 0;
 		}
-	for (i = 0; list[i] != NULL; i++)
+	expect[0] = '\0';
+	for (i = 0; list[i] != NULL && n < sizeof(expect); i++)
 		n += (size_t)snprintf(expect + n, sizeof(expect) - n, "%s\"%s\"",
 		    i == 0 ? "" : list[i + 1] == NULL ? " or " : ", ", list[i]);
 	if (s == NULL)
