@@ -1387,6 +1387,9 @@ put_record(struct regfile *rf, const char *key, const char *name,
 			return cm_err_nomem(err);
 		drop_rec(drop, &rf->recs[i]);
 		at = rf->recs[i].first;
+		/* The registry keeps a name's spelling when it is set again
+		 * in another case; so does the file. */
+		name = rf->recs[i].name;
 	} else if ((h = find_last_key(rf, key)) != SIZE_MAX)
 		at = block_end(rf, h);
 	else {
