@@ -399,6 +399,26 @@ perr(struct parser *ps, size_t line, const char *fmt, const char *detail)
 	    line + 1, why);
 }
 
+/* Quotes up to n characters from p for a message; bytes outside
+ * printable ASCII are shown as hex so the message stays valid text. */
+static const char *
+show(const char *p, const char *end, size_t n, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[o++] = '\'';
+	for (i = 0; i < n && p + i < end && o + 6 < len; i++) {
+		if (p[i] > 0x20 && p[i] < 0x7F)
+			buf[o++] = p[i];
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x",
+			    (unsigned char)p[i]);
+	}
+	buf[o++] = '\'';
+	buf[o] = '\0';
+	return buf;
+}
+
 static struct rec *
 new_rec(struct parser *ps, enum reckind kind, size_t first)
 {
@@ -505,7 +525,7 @@ parse_dword(struct parser *ps, size_t i, const char *p, const char *end,
     struct rec *r)
 {
 	int k = 0, d;
-	char c[2] = { 0, 0 };
+	char c[16];
 
 	for (; p < end && (d = hexval(*p)) >= 0; p++) {
 		if (++k > 8)
@@ -517,11 +537,9 @@ parse_dword(struct parser *ps, size_t i, const char *p, const char *end,
 		return perr(ps, i, "bad dword: %s", "no hex digits after "
 		    "'dword:'");
 	p = skip_ws(p, end);
-	if (p < end) {
-		c[0] = *p;
-		return perr(ps, i, "bad dword: unexpected '%s' after the "
-		    "digits", c);
-	}
+	if (p < end)
+		return perr(ps, i, "bad dword: unexpected %s after the digits",
+		    show(p, end, 1, c, sizeof(c)));
 	r->type = REGT_DWORD;
 	r->form = FORM_DWORD;
 	return 0;
@@ -538,7 +556,7 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 	struct sbuf b = { 0 };
 	size_t li = i;
 	int want_byte = 1, cont, hi, lo;
-	char bad[3] = { 0, 0, 0 };
+	char bad[16];
 	unsigned char byte;
 	const struct line *l;
 
@@ -551,12 +569,10 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 				hi = hexval(p[0]);
 				lo = end - p >= 2 ? hexval(p[1]) : -1;
 				if (hi < 0 || lo < 0) {
-					bad[0] = p[0];
-					bad[1] = end - p >= 2 ? p[1] : '\0';
 					free(b.s);
-					return perr(ps, li, "bad hex data: '%s' "
-					    "is not a byte of two hex digits",
-					    bad);
+					return perr(ps, li, "bad hex data: %s is "
+					    "not a byte of two hex digits",
+					    show(p, end, 2, bad, sizeof(bad)));
 				}
 				byte = (unsigned char)(hi << 4 | lo);
 				sb_put(&b, &byte, 1);
@@ -566,10 +582,10 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 				want_byte = 1;
 				p++;
 			} else {
-				bad[0] = *p;
 				free(b.s);
-				return perr(ps, li, "bad hex data: '%s' where "
-				    "',' should separate the bytes", bad);
+				return perr(ps, li, "bad hex data: %s where "
+				    "',' should separate the bytes",
+				    show(p, end, 1, bad, sizeof(bad)));
 			}
 		}
 		if (!cont)
@@ -758,10 +774,11 @@ out:
 static int
 check_header(struct regfile *rf, struct cm_err *err)
 {
-	const struct line *l = &rf->lines[0];
+	const struct line *l;
 	const char *end;
 
 	if (rf->nlines > 0) {
+		l = &rf->lines[0];
 		end = trim_end(l->text, l->text + l->len);
 		if ((size_t)(end - l->text) == strlen(HEADER_V5) &&
 		    memcmp(l->text, HEADER_V5, strlen(HEADER_V5)) == 0)

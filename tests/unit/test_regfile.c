@@ -157,7 +157,7 @@ static const char *const fixtures[] = {
 	"regedit4.reg", "edit-replace.utf8.reg", "edit-replace.utf16.reg",
 	"edit-create.utf8.reg", "edit-create.utf16.reg",
 	"edit-delete.utf8.reg", "edit-delete.utf16.reg", "lf-bom.edit.reg",
-	"regedit4.edit.reg",
+	"regedit4.edit.reg", "wine-reimport.reg",
 };
 
 static void
@@ -340,6 +340,65 @@ test_writer_matches_wine_export(void **state)
 		regval_free(&v);
 	}
 	assert_doc(rf, DIR "wine-export.reg");
+	regfile_free(rf);
+	regfile_free(wine);
+}
+
+/*
+ * wine-reimport.reg is what `wine reg import` then `wine reg export` made
+ * of the file this test builds (see tests/data/regfile/README.md): every
+ * value must come back equal, and the "Gone"=- marker must have deleted
+ * the value that existed before the import.
+ */
+static void
+test_wine_imports_what_we_write(void **state)
+{
+	static const char *names[] = { "", "Dw", "Qw", "Sz", "Nl", "Exp",
+	    "Multi", "Bin", "None", "Be", "Esc \"q\" \\" };
+	static const char *items[] = { "one", "two \xc3\xbc",
+	    "\xf0\x9f\x98\x80" };
+	static const char *wk = "HKLM\\Software\\CmImport";
+	struct regfile *rf, *wine = load(DIR "wine-reimport.reg");
+	struct regval v, w;
+	unsigned char bin[100];
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(bin); i++)
+		bin[i] = (unsigned char)i;
+	assert_non_null(rf = regfile_new(REGFILE_UTF16LE));
+	set_string(rf, wk, "", REGT_SZ, "def");
+	set_dword(rf, wk, "Dw", 0xFFFFFFFFu);
+	assert_int_equal(regval_set_number(&v, REGT_QWORD,
+	    0x8877665544332211u), 0);
+	assert_int_equal(regfile_set(rf, wk, "Qw", &v, &err), 0);
+	set_string(rf, wk, "Sz", REGT_SZ, "C:\\x \"y\" \xc3\xbc");
+	set_string(rf, wk, "Nl", REGT_SZ, "line1\r\nline2");
+	set_string(rf, wk, "Exp", REGT_EXPAND_SZ, "%SystemRoot%\\a very long "
+	    "path that wraps over the eighty column limit\\x.dll");
+	assert_int_equal(regval_set_multi(&v, items, 3), 0);
+	assert_int_equal(regfile_set(rf, wk, "Multi", &v, &err), 0);
+	regval_free(&v);
+	assert_int_equal(regval_set_bytes(&v, REGT_BINARY, bin, 100), 0);
+	assert_int_equal(regfile_set(rf, wk, "Bin", &v, &err), 0);
+	regval_free(&v);
+	assert_int_equal(regval_set_bytes(&v, REGT_NONE, NULL, 0), 0);
+	assert_int_equal(regfile_set(rf, wk, "None", &v, &err), 0);
+	assert_int_equal(regval_set_bytes(&v, REGT_DWORD_BE, bin, 4), 0);
+	assert_int_equal(regfile_set(rf, wk, "Be", &v, &err), 0);
+	regval_free(&v);
+	set_dword(rf, wk, "Esc \"q\" \\", 1);
+	assert_int_equal(regfile_add_delete_marker(rf, wk, "Gone", &err), 0);
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_int_equal(regfile_get(rf, wk, names[i], &v, &err), 1);
+		assert_int_equal(regfile_get(wine, wk, names[i], &w, &err), 1);
+		if (!regval_equal(&v, &w))
+			fail_msg("value \"%s\" differs after wine", names[i]);
+		regval_free(&v);
+		regval_free(&w);
+	}
+	assert_absent(wine, wk, "Gone");
 	regfile_free(rf);
 	regfile_free(wine);
 }
@@ -700,6 +759,7 @@ static const struct {
 	{ KEY "\"d\"=dword:000000001\r\n", 0, 4, "more than 8 hex digits" },
 	{ KEY "\"d\"=dword:\r\n", 0, 4, "no hex digits" },
 	{ KEY "\"d\"=dword:1g\r\n", 0, 4, "unexpected 'g'" },
+	{ KEY "\"d\"=dword:1\xc3\xa9\r\n", 0, 4, "unexpected '\\xc3'" },
 	{ KEY "\"d\"=foo\r\n", 0, 4, "data must be" },
 	{ KEY "\"d\"=hex(zz):00\r\n", 0, 4, "expected hex(N):" },
 	{ KEY "\"d\"=hex(b)00\r\n", 0, 4, "expected hex(N):" },
@@ -890,6 +950,7 @@ main(void)
 		cmocka_unit_test(test_only_hklm_is_addressable),
 		cmocka_unit_test(test_wine_export_reads),
 		cmocka_unit_test(test_writer_matches_wine_export),
+		cmocka_unit_test(test_wine_imports_what_we_write),
 		cmocka_unit_test(test_regedit4),
 		cmocka_unit_test(test_edit_replace),
 		cmocka_unit_test(test_edit_create),
