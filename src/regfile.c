@@ -1,6 +1,7 @@
 /* regfile.c - regedit .reg files: a line-preserving reader and editor. */
 #include "regfile.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,12 +390,23 @@ struct parser {
 	struct cm_err *err;
 };
 
+/* Records "NAME:LINE: ..." for line (0-based) and returns -1. */
 static int
-perr(struct parser *ps, size_t line, const char *fmt, const char *detail)
-{
-	char why[256];
+perr(struct parser *ps, size_t line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
-	snprintf(why, sizeof(why), fmt, detail);
+static int
+perr(struct parser *ps, size_t line, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
 	return cm_err_set(ps->err, CM_ERR_INPUT, 0, "%s:%zu: %s", ps->name,
 	    line + 1, why);
 }
@@ -496,7 +508,7 @@ parse_key(struct parser *ps, size_t i, const char *p, const char *end)
 	size_t n;
 
 	if (end - p < 2 || end[-1] != ']')
-		return perr(ps, i, "bad key line: %s", "no closing ']'");
+		return perr(ps, i, "bad key line: no closing ']'");
 	in = p + 1;
 	in_end = end - 1;
 	if (in < in_end && *in == '-') {
@@ -504,7 +516,7 @@ parse_key(struct parser *ps, size_t i, const char *p, const char *end)
 		in++;
 	}
 	if (in == in_end)
-		return perr(ps, i, "bad key line: %s", "empty key name");
+		return perr(ps, i, "bad key line: empty key name");
 	if ((r = new_rec(ps, del ? REC_DELKEY : REC_KEY, i)) == NULL)
 		return -1;
 	n = strlen(HKLM_LONG);
@@ -529,12 +541,12 @@ parse_dword(struct parser *ps, size_t i, const char *p, const char *end,
 
 	for (; p < end && (d = hexval(*p)) >= 0; p++) {
 		if (++k > 8)
-			return perr(ps, i, "bad dword: %s", "more than 8 hex "
+			return perr(ps, i, "bad dword: more than 8 hex "
 			    "digits (a DWORD is at most ffffffff)");
 		r->num = r->num << 4 | (uint64_t)d;
 	}
 	if (k == 0)
-		return perr(ps, i, "bad dword: %s", "no hex digits after "
+		return perr(ps, i, "bad dword: no hex digits after "
 		    "'dword:'");
 	p = skip_ws(p, end);
 	if (p < end)
@@ -592,16 +604,16 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 			break;
 		if (li + 1 >= ps->nlines) {
 			free(b.s);
-			return perr(ps, li, "truncated continuation: %s",
-			    "the file ends after a trailing '\\'");
+			return perr(ps, li, "truncated continuation: the file "
+			    "ends after a trailing '\\'");
 		}
 		l = &ps->lines[++li];
 		p = skip_ws(l->text, l->text + l->len);
 		end = trim_end(p, l->text + l->len);
 		if (p == end) {
 			free(b.s);
-			return perr(ps, li, "truncated continuation: %s",
-			    "blank line after a trailing '\\'");
+			return perr(ps, li, "truncated continuation: blank line "
+			    "after a trailing '\\'");
 		}
 	}
 	if (b.failed) {
@@ -610,7 +622,7 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 	}
 	if (want_byte && b.len > 0) {
 		free(b.s);
-		return perr(ps, li, "bad hex data: %s", "ends with ','");
+		return perr(ps, li, "bad hex data: ends with ','");
 	}
 	r->form = FORM_HEX;
 	r->data = (unsigned char *)b.s;
@@ -638,21 +650,21 @@ parse_data(struct parser *ps, size_t i, const char *p, const char *end,
 		if ((rc = read_quoted(&p, end, &s, &n)) < 0)
 			return cm_err_nomem(ps->err);
 		if (rc > 0)
-			return perr(ps, i, "bad string: %s", "unterminated "
+			return perr(ps, i, "bad string: unterminated "
 			    "quotes");
 		r->type = REGT_SZ;
 		r->form = FORM_QUOTED;
 		r->data = (unsigned char *)s;
 		r->len = n;
 		if (skip_ws(p, end) != end)
-			return perr(ps, i, "bad string: %s", "text after the "
+			return perr(ps, i, "bad string: text after the "
 			    "closing quote");
 		return 0;
 	}
 	if (ci_prefix(p, end, "dword:"))
 		return parse_dword(ps, i, p + 6, end, r);
 	if (!ci_prefix(p, end, "hex"))
-		return perr(ps, i, "bad value: %s", "data must be \"...\", "
+		return perr(ps, i, "bad value: data must be \"...\", "
 		    "dword:, hex:, hex(N): or -");
 	q = p + 3;
 	if (q < end && *q == ':') {
@@ -660,16 +672,16 @@ parse_data(struct parser *ps, size_t i, const char *p, const char *end,
 		return parse_hex(ps, i, q + 1, end, r);
 	}
 	if (q >= end || *q != '(')
-		return perr(ps, i, "bad value: %s", "expected ':' or '(' "
+		return perr(ps, i, "bad value: expected ':' or '(' "
 		    "after 'hex'");
 	for (q++, k = 0; q < end && (d = hexval(*q)) >= 0; q++, k++) {
 		if (k == 8)
-			return perr(ps, i, "bad value: %s", "type number in "
+			return perr(ps, i, "bad value: type number in "
 			    "hex(N) is longer than 8 hex digits");
 		type = type << 4 | (uint32_t)d;
 	}
 	if (k == 0 || end - q < 2 || q[0] != ')' || q[1] != ':')
-		return perr(ps, i, "bad value: %s", "expected hex(N): with N "
+		return perr(ps, i, "bad value: expected hex(N): with N "
 		    "a hex type number");
 	r->type = type;
 	return parse_hex(ps, i, q + 2, end, r);
@@ -711,16 +723,16 @@ parse_value(struct parser *ps, size_t i, const char *p, const char *end,
 		if ((rc = read_quoted(&p, end, &s, &n)) < 0)
 			return cm_err_nomem(ps->err);
 		if (rc > 0)
-			return perr(ps, i, "bad value name: %s", "unterminated "
+			return perr(ps, i, "bad value name: unterminated "
 			    "quotes");
 		r->name = s;
 		if (strlen(s) != n)
-			return perr(ps, i, "bad value name: %s", "contains "
+			return perr(ps, i, "bad value name: contains "
 			    "\\0");
 	}
 	p = skip_ws(p, end);
 	if (p >= end || *p != '=')
-		return perr(ps, i, "bad value: %s", "expected '=' after the "
+		return perr(ps, i, "bad value: expected '=' after the "
 		    "value name");
 	if (parse_data(ps, i, skip_ws(p + 1, end), end, r) != 0)
 		return -1;
@@ -747,7 +759,7 @@ index_lines(const char *name, int v4, const struct line *lines, size_t n,
 			key = ps.nrecs - 1;
 		} else if (*p == '"' || *p == '@') {
 			if (key == SIZE_MAX) {
-				rc = perr(&ps, i, "%s", "value line before any "
+				rc = perr(&ps, i, "value line before any "
 				    "[key] line");
 				goto out;
 			}
@@ -755,7 +767,7 @@ index_lines(const char *name, int v4, const struct line *lines, size_t n,
 			if (rc == 0)
 				i += ps.recs[ps.nrecs - 1].nlines - 1;
 		} else
-			rc = perr(&ps, i, "bad line: %s", "expected [key], "
+			rc = perr(&ps, i, "bad line: expected [key], "
 			    "\"name\"=data, @=data, a ; comment or a blank "
 			    "line");
 		if (rc != 0)
@@ -1233,10 +1245,10 @@ fmt_string(const struct regfile *rf, struct sbuf *b, struct lvec *lv,
 	size_t n = v->data != NULL && v->len > 0 ? strnlen(s, v->len) : 0, i;
 	int rc;
 
-	/* A REG_SZ goes in quotes unless it holds a line break, which
-	 * Windows' regedit would write raw (breaking the file) and Wine as
-	 * \n (which Windows reads differently): hex(1) means the same to
-	 * both. */
+	/* A REG_SZ goes in quotes unless it holds a line break: \r and \n
+	 * escapes inside quotes are Wine's convention, which Windows'
+	 * regedit is not documented to read, while hex(1) means the same to
+	 * every importer. */
 	if (v->type == REGT_SZ && memchr(s, '\n', n) == NULL &&
 	    memchr(s, '\r', n) == NULL) {
 		if (!utf8_valid(s, n))
