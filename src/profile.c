@@ -96,7 +96,7 @@ static int
 fail_nomem(struct stage *st)
 {
 	st->failed = 1;
-	st->failed_line = st->line;
+	st->failed_line = 0;    /* no syntax error may replace it */
 	return cm_err_nomem(st->err);
 }
 
@@ -111,6 +111,8 @@ xstrdup(const char *s)
 	return d;
 }
 
+/* Characters of IDs and names; services may also hold '$' (SQL Server
+ * instances are named MSSQL$NAME). */
 static int
 is_id_char(int c, int service)
 {
@@ -119,15 +121,14 @@ is_id_char(int c, int service)
 	    (service && c == '$');
 }
 
-/* 1 if s is a non-empty run of [A-Za-z0-9._-] (plus '$' for services:
- * SQL Server instances are named MSSQL$NAME). */
+/* 1 if s is a non-empty run of [A-Za-z0-9._-]. */
 static int
-valid_id(const char *s, int service)
+valid_name(const char *s)
 {
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!is_id_char((unsigned char)*s, service))
+		if (!is_id_char((unsigned char)*s, 0))
 			return 0;
 	return 1;
 }
@@ -671,7 +672,7 @@ build_head(struct stage *st, struct profile **out)
 	if (name->text == NULL)
 		return fail(st, prof->line, "[profile] has no name: add "
 		    "name = ... (letters, digits and . _ -)");
-	if (!valid_id(name->text, 0))
+	if (!valid_name(name->text))
 		return fail(st, name->line, "bad profile name \"%s\": use only "
 		    "letters, digits and . _ -", name->text);
 	if (nset == 0)

@@ -548,6 +548,13 @@ test_missing_file_and_directory(void **state)
 	assert_int_equal(err.kind, CM_ERR_INPUT);
 	assert_non_null(strstr(err.msg, DATA "no-such.ini: cannot open"));
 
+	/* any other open failure too (root reads mode-000 files, so a path
+	 * through a regular file stands in for "unreadable") */
+	cm_err_clear(&err);
+	assert_int_equal(profile_load(DATA "empty.ini/x", &p, &err), -1);
+	assert_int_equal(err.kind, CM_ERR_INPUT);
+	assert_non_null(strstr(err.msg, DATA "empty.ini/x: cannot open"));
+
 	cm_err_clear(&err);
 	assert_int_equal(profile_load(TEST_DATA "/profile", &p, &err), -1);
 	assert_null(p);
