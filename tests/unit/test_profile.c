@@ -385,40 +385,70 @@ assert_service(const struct profile_service *s, const char *name,
 	assert_int_equal(s->line, line);
 }
 
+/* The line of path that reads exactly `want`: an oracle independent of
+ * the parser, so that editing the shipped comments does not break tests. */
+static int
+line_of(const char *path, const char *want)
+{
+	char buf[512];
+	FILE *f;
+	int n = 0;
+
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		n++;
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (strcmp(buf, want) == 0) {
+			fclose(f);
+			return n;
+		}
+	}
+	fclose(f);
+	fail_msg("%s: no line \"%s\"", path, want);
+	return 0;
+}
+
 /* Both shipped KB 4503442 profiles, in full. */
 static void
 test_shipped_kb4503442_profiles(void **state)
 {
 	static const char *const key =
 	    "HKLM\\SOFTWARE\\Microsoft\\SMS\\SMS_CLOUD_PROXYCONNECTOR";
+	static const char *const on_ini = "profiles/cmg-connector-verbose-on.ini";
+	static const char *const off_ini =
+	    "profiles/cmg-connector-verbose-off.ini";
 	struct profile *on, *off;
 	(void)state;
 
-	on = load_ok("profiles/cmg-connector-verbose-on.ini");
+	on = load_ok(on_ini);
 	assert_string_equal(on->name, "cmg-connector-verbose-on");
 	assert_string_equal(on->description,
 	    "KB 4503442: CMG connection point verbose logging on");
 	assert_int_equal(on->nsettings, 1);
 	assert_setting(&on->settings[0], "verbose-logging", key,
-	    "VerboseLogging", REGVIEW_64, 37);
+	    "VerboseLogging", REGVIEW_64,
+	    line_of(on_ini, "[setting verbose-logging]"));
 	assert_dword(&on->settings[0].desired, 1);
 	assert_int_equal(on->settings[0].has_off, 1);
 	assert_dword(&on->settings[0].off, 0);
 	assert_int_equal(on->nservices, 1);
-	assert_service(&on->services[0], "SMS_EXECUTIVE", 300000, 300000, 71);
+	assert_service(&on->services[0], "SMS_EXECUTIVE", 300000, 300000,
+	    line_of(on_ini, "[service SMS_EXECUTIVE]"));
 
-	off = load_ok("profiles/cmg-connector-verbose-off.ini");
+	off = load_ok(off_ini);
 	assert_string_equal(off->name, "cmg-connector-verbose-off");
 	assert_string_equal(off->description,
 	    "KB 4503442: CMG connection point verbose logging off");
 	assert_int_equal(off->nsettings, 1);
 	assert_setting(&off->settings[0], "verbose-logging", key,
-	    "VerboseLogging", REGVIEW_64, 27);
+	    "VerboseLogging", REGVIEW_64,
+	    line_of(off_ini, "[setting verbose-logging]"));
 	assert_dword(&off->settings[0].desired, 0);
 	assert_int_equal(off->settings[0].has_off, 1);
 	assert_dword(&off->settings[0].off, 1);
 	assert_int_equal(off->nservices, 1);
-	assert_service(&off->services[0], "SMS_EXECUTIVE", 300000, 300000, 35);
+	assert_service(&off->services[0], "SMS_EXECUTIVE", 300000, 300000,
+	    line_of(off_ini, "[service SMS_EXECUTIVE]"));
 
 	/* the two are mirrors: on's data is off's off and back */
 	assert_true(regval_equal(&on->settings[0].desired,
