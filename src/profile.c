@@ -30,7 +30,8 @@ enum sect_kind { SECT_PROFILE, SECT_SETTING, SECT_SERVICE };
 /* Keys each section accepts, in the order messages list them. */
 static const char *const sect_keys[3][MAX_KEYS + 1] = {
 	[SECT_PROFILE] = { "name", "description", NULL },
-	[SECT_SETTING] = { "key", "value", "type", "data", "off", "view", NULL },
+	[SECT_SETTING] = { "key", "value", "type", "data", "off", "view",
+	    NULL },
 	[SECT_SERVICE] = { "stop_timeout", "start_timeout", NULL },
 };
 enum { PK_NAME, PK_DESCRIPTION };
@@ -223,8 +224,8 @@ open_section(struct stage *st, const char *header, size_t hlen)
 		kind = SECT_SERVICE;
 	else
 		return fail(st, st->line, "unknown section [%s]: expected "
-		    "[profile], [setting ID] or [service NAME] (lower case, one "
-		    "space)", shown);
+		    "[profile], [setting ID] or [service NAME] (lower case, "
+		    "one space)", shown);
 	idoff = kind == SECT_PROFILE ? hlen : 8;
 	/* inih keeps at most 49 characters of a section name and would
 	 * silently merge two long names that share a prefix. */
@@ -249,9 +250,9 @@ open_section(struct stage *st, const char *header, size_t hlen)
 	for (i = 0; i < st->nsect; i++)
 		if (same_section(&st->sect[i], kind, copy + idoff)) {
 			free(copy);
-			return fail(st, st->line, "duplicate section [%s] (first "
-			    "at line %d): each section may appear once", shown,
-			    st->sect[i].line);
+			return fail(st, st->line, "duplicate section [%s] "
+			    "(first at line %d): each section may appear once",
+			    shown, st->sect[i].line);
 		}
 	if ((s = realloc(st->sect, (st->nsect + 1) * sizeof(*s))) == NULL) {
 		free(copy);
@@ -302,8 +303,8 @@ check_line(struct stage *st, const char *s, size_t n, int maxlen)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\0')
-			return fail(st, st->line, "NUL byte: this is not a text "
-			    "file (binary, or UTF-16: save it as UTF-8)");
+			return fail(st, st->line, "NUL byte: this is not a "
+			    "text file (binary, or UTF-16: save it as UTF-8)");
 		if ((c < 0x20 && c != '\t') || c == 0x7F)
 			return fail(st, st->line, "control character 0x%02X: a "
 			    "profile is plain text with LF or CRLF line ends",
@@ -403,8 +404,8 @@ stage_pair(struct stage *st, const char *section, const char *name,
 		    "[%s]: simplify the section header", section, s->header);
 	if ((k = key_index(s->kind, name)) < 0) {
 		key_list(s->kind, list, sizeof(list));
-		return fail(st, st->line, "unknown key \"%s\" in [%s]: expected "
-		    "%s", name, s->header, list);
+		return fail(st, st->line, "unknown key \"%s\" in [%s]: "
+		    "expected %s", name, s->header, list);
 	}
 	if (value == NULL)      /* only if someone set ini_allow_no_value */
 		return fail(st, st->line, "\"%s\" has no = and no value", name);
@@ -557,8 +558,8 @@ build_target(struct stage *st, const struct section *sec,
 		if (strcmp(f[SK_VIEW].text, "32") == 0)
 			ps->view = REGVIEW_32;
 		else if (strcmp(f[SK_VIEW].text, "64") != 0)
-			return fail(st, f[SK_VIEW].line, "view \"%s\": write 64 "
-			    "(the default) or 32 (the WOW6432Node view of "
+			return fail(st, f[SK_VIEW].line, "view \"%s\": write "
+			    "64 (the default) or 32 (the WOW6432Node view of "
 			    "HKLM\\SOFTWARE)", f[SK_VIEW].text);
 	}
 	return 0;
@@ -612,9 +613,9 @@ build_setting(struct stage *st, const struct section *sec,
 		return -1;
 	for (i = 0; i + 1 < p->nsettings; i++)
 		if (same_target(&p->settings[i], ps))
-			return fail(st, sec->line, "[%s] sets the same value as "
-			    "[setting %s] (line %d): %s\\%s in view %d; keep "
-			    "one", sec->header, p->settings[i].id,
+			return fail(st, sec->line, "[%s] sets the same value "
+			    "as [setting %s] (line %d): %s\\%s in view %d; "
+			    "keep one", sec->header, p->settings[i].id,
 			    p->settings[i].line, ps->key, ps->value[0] != '\0' ?
 			    ps->value : "@", ps->view);
 	return 0;
@@ -676,8 +677,8 @@ build_head(struct stage *st, struct profile **out)
 		return fail(st, name->line, "bad profile name \"%s\": use only "
 		    "letters, digits and . _ -", name->text);
 	if (nset == 0)
-		return fail(st, prof->line, "no [setting ID] section: a profile "
-		    "sets at least one registry value");
+		return fail(st, prof->line, "no [setting ID] section: a "
+		    "profile sets at least one registry value");
 	if ((*out = profile_new(st->path, name->text)) == NULL)
 		return fail_nomem(st);
 	if (desc->text != NULL && desc->text[0] != '\0' &&
@@ -791,6 +792,13 @@ canon_fail(char *why, size_t whylen, const char *fmt, ...)
 	return NULL;
 }
 
+/* 1 if s[0..n) is the root key name hive, in any case. */
+static int
+hive_is(const char *s, size_t n, const char *hive)
+{
+	return strlen(hive) == n && ascii_ncasecmp(s, hive, n) == 0;
+}
+
 /* Root keys other than HKLM, to say why they are refused. */
 static int
 other_hive(const char *s, size_t n)
@@ -801,7 +809,7 @@ other_hive(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof(hives) / sizeof(hives[0]); i++)
-		if (strlen(hives[i]) == n && ascii_ncasecmp(s, hives[i], n) == 0)
+		if (hive_is(s, n, hives[i]))
 			return 1;
 	return 0;
 }
@@ -833,16 +841,18 @@ profile_canon_key(const char *path, char *why, size_t whylen)
 	char *key;
 
 	if (path == NULL || path[0] == '\0')
-		return canon_fail(why, whylen, "empty: write HKLM\\SOFTWARE\\...");
+		return canon_fail(why, whylen,
+		    "empty: write HKLM\\SOFTWARE\\...");
 	if (!utf8_valid(path, strlen(path)))
 		return canon_fail(why, whylen, "not valid UTF-8");
 	hive = strcspn(path, "\\");
-	if (!(hive == 4 && ascii_ncasecmp(path, "HKLM", 4) == 0) &&
-	    !(hive == 18 && ascii_ncasecmp(path, "HKEY_LOCAL_MACHINE", 18) == 0)) {
+	if (!hive_is(path, hive, "HKLM") &&
+	    !hive_is(path, hive, "HKEY_LOCAL_MACHINE")) {
 		if (other_hive(path, hive))
 			return canon_fail(why, whylen, "%.*s is not HKLM: only "
 			    "machine-wide keys under HKLM\\ or "
-			    "HKEY_LOCAL_MACHINE\\ are supported", (int)hive, path);
+			    "HKEY_LOCAL_MACHINE\\ are supported", (int)hive,
+			    path);
 		if (memchr(path, '/', hive) != NULL)
 			return canon_fail(why, whylen, "registry paths use "
 			    "backslashes: write HKLM\\SOFTWARE\\...");
