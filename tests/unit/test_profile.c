@@ -85,7 +85,8 @@ static const struct bad bad_cases[] = {
 	{ "colon pair unknown", HEAD "[setting a]\nkey value: x\n", 4,
 	    "unknown key \"key value\"" },
 	{ "duplicate key", HEAD SET_A "data = 2\n", 8,
-	    "duplicate key \"data\" in [setting a] (first at line 7): keep one" },
+	    "duplicate key \"data\" in [setting a] (first at line 7): "
+	    "keep one" },
 	{ "duplicate name", "[profile]\nname = t\nname = u\n", 3,
 	    "duplicate key \"name\"" },
 	/* missing things */
@@ -100,7 +101,8 @@ static const struct bad bad_cases[] = {
 	{ "no key", HEAD "[setting a]\nvalue = V\ntype = REG_SZ\ndata = x\n",
 	    3, "[setting a] has no key: add key = HKLM\\SOFTWARE\\" },
 	{ "no value", HEAD "[setting a]\nkey = HKLM\\X\ntype = REG_SZ\n"
-	    "data = x\n", 3, "[setting a] has no value: add value = NAME (or @" },
+	    "data = x\n", 3,
+	    "[setting a] has no value: add value = NAME (or @" },
 	{ "no type", HEAD "[setting a]\nkey = HKLM\\X\nvalue = V\ndata = x\n",
 	    3, "[setting a] has no type" },
 	{ "no data", HEAD "[setting a]\nkey = HKLM\\X\nvalue = V\n"
@@ -112,11 +114,12 @@ static const struct bad bad_cases[] = {
 	{ "empty profile name", "[profile]\nname =\n" SET_A, 2,
 	    "bad profile name \"\"" },
 	{ "empty value name", HEAD "[setting a]\nkey = HKLM\\X\nvalue =\n"
-	    "type = REG_SZ\ndata = x\n", 5, "empty value name: write value = @" },
+	    "type = REG_SZ\ndata = x\n", 5,
+	    "empty value name: write value = @" },
 	/* types and data (regval_parse does the data) */
 	{ "unknown type", HEAD "[setting a]\nkey = HKLM\\X\nvalue = V\n"
-	    "type = REG_DWROD\ndata = 1\n", 6, "unknown type \"REG_DWROD\": use "
-	    "REG_DWORD, REG_QWORD" },
+	    "type = REG_DWROD\ndata = 1\n", 6,
+	    "unknown type \"REG_DWROD\": use REG_DWORD, REG_QWORD" },
 	{ "lower case type", HEAD "[setting a]\nkey = HKLM\\X\nvalue = V\n"
 	    "type = reg_dword\ndata = 1\n", 6, "unknown type \"reg_dword\"" },
 	{ "REG_NONE type", HEAD "[setting a]\nkey = HKLM\\X\nvalue = V\n"
@@ -135,7 +138,8 @@ static const struct bad bad_cases[] = {
 	{ "dword empty", HEAD "[setting a]\nkey = HKLM\\X\nvalue = V\n"
 	    "type = REG_DWORD\ndata =\n", 7, "data does not fit REG_DWORD" },
 	{ "dword comment only", HEAD "[setting a]\nkey = HKLM\\X\nvalue = V\n"
-	    "type = REG_DWORD\ndata = ; 1\n", 7, "data does not fit REG_DWORD" },
+	    "type = REG_DWORD\ndata = ; 1\n", 7,
+	    "data does not fit REG_DWORD" },
 	{ "qword overflow", HEAD "[setting a]\nkey = HKLM\\X\nvalue = V\n"
 	    "type = REG_QWORD\ndata = 18446744073709551616\n", 7,
 	    "data does not fit REG_QWORD" },
@@ -154,7 +158,8 @@ static const struct bad bad_cases[] = {
 	    "type = REG_SZ\ndata = x\n", 4, "bad key \"HKCU\\Software\\X\": "
 	    "HKCU is not HKLM" },
 	{ "HKEY_USERS", HEAD "[setting a]\nkey = HKEY_USERS\\S-1-5-18\\X\n"
-	    "value = V\ntype = REG_SZ\ndata = x\n", 4, "HKEY_USERS is not HKLM" },
+	    "value = V\ntype = REG_SZ\ndata = x\n", 4,
+	    "HKEY_USERS is not HKLM" },
 	{ "relative key", HEAD "[setting a]\nkey = SOFTWARE\\X\nvalue = V\n"
 	    "type = REG_SZ\ndata = x\n", 4,
 	    "not a full path: start it with HKLM\\ or HKEY_LOCAL_MACHINE\\" },
@@ -176,14 +181,17 @@ static const struct bad bad_cases[] = {
 	    "key names WOW6432Node: write the 64-bit path and set view = 32" },
 	{ "bad view", HEAD SET_A "view = 86\n", 8,
 	    "view \"86\": write 64 (the default) or 32" },
-	{ "view with suffix", HEAD SET_A "view = 32bit\n", 8, "view \"32bit\"" },
+	{ "view with suffix", HEAD SET_A "view = 32bit\n", 8,
+	    "view \"32bit\"" },
 	{ "same target", HEAD SET_A "[setting b]\n"
 	    "key = HKEY_LOCAL_MACHINE\\software\\t\\\nvalue = v\n"
-	    "type = REG_SZ\ndata = x\n", 8, "[setting b] sets the same value as "
-	    "[setting a] (line 3): HKLM\\software\\t\\v in view 64; keep one" },
+	    "type = REG_SZ\ndata = x\n", 8,
+	    "[setting b] sets the same value as [setting a] (line 3): "
+	    "HKLM\\software\\t\\v in view 64; keep one" },
 	{ "same target default value", HEAD "[setting a]\nkey = HKLM\\X\n"
 	    "value = @\ntype = REG_SZ\ndata = x\n[setting b]\nkey = HKLM\\X\n"
-	    "value = @\ntype = REG_SZ\ndata = y\n", 8, "HKLM\\X\\@ in view 64" },
+	    "value = @\ntype = REG_SZ\ndata = y\n", 8,
+	    "HKLM\\X\\@ in view 64" },
 	{ "same target both views outside SOFTWARE", HEAD
 	    "[setting a]\nkey = HKLM\\SYSTEM\\X\nvalue = V\ntype = REG_SZ\n"
 	    "data = x\n[setting b]\nkey = HKLM\\SYSTEM\\X\nvalue = V\n"
@@ -195,8 +203,9 @@ static const struct bad bad_cases[] = {
 	    "0 and at most 24 hours" },
 	{ "timeout negative", HEAD SET_A "[service S]\nstart_timeout = -1\n", 9,
 	    "start_timeout \"-1\"" },
-	{ "timeout over a day", HEAD SET_A "[service S]\nstop_timeout = 86401\n",
-	    9, "stop_timeout \"86401\"" },
+	{ "timeout over a day", HEAD SET_A
+	    "[service S]\nstop_timeout = 86401\n", 9,
+	    "stop_timeout \"86401\"" },
 	{ "timeout ms over a day", HEAD SET_A
 	    "[service S]\nstop_timeout = 86400001ms\n", 9, "86400001ms" },
 	{ "timeout huge", HEAD SET_A
@@ -414,7 +423,8 @@ test_shipped_kb4503442_profiles(void **state)
 {
 	static const char *const key =
 	    "HKLM\\SOFTWARE\\Microsoft\\SMS\\SMS_CLOUD_PROXYCONNECTOR";
-	static const char *const on_ini = "profiles/cmg-connector-verbose-on.ini";
+	static const char *const on_ini =
+	    "profiles/cmg-connector-verbose-on.ini";
 	static const char *const off_ini =
 	    "profiles/cmg-connector-verbose-off.ini";
 	struct profile *on, *off;
@@ -756,7 +766,8 @@ test_never_crashes(void **state)
 	(void)state;
 
 	assert_int_equal(sys_read_file(
-	    "profiles/examples/ccm-client-verbose-on.ini", &buf, &len, &err), 0);
+	    "profiles/examples/ccm-client-verbose-on.ini", &buf, &len, &err),
+	    0);
 	for (i = 0; i <= len; i++) {
 		if (profile_parse("t.ini", (char *)buf, i, &p, &err) == 0)
 			accepted++;
