@@ -100,6 +100,7 @@ revert_profile(const struct report *rep, const char *path,
     struct profile **out, struct cm_err *err)
 {
 	struct profile *p;
+	char why[256];
 	size_t i;
 
 	if ((p = profile_new(rep->profile_path, rep->profile_name)) == NULL)
@@ -114,9 +115,19 @@ revert_profile(const struct report *rep, const char *path,
 			    "%s: settings[%zu].before is null: the report "
 			    "recorded nothing to revert to", path, i);
 		}
-		if ((s = profile_add_setting(p)) == NULL ||
-		    (s->key = strdup(rs->key)) == NULL ||
-		    (s->value = strdup(rs->value)) == NULL ||
+		if ((s = profile_add_setting(p)) == NULL) {
+			profile_free(p);
+			return cm_err_nomem(err);
+		}
+		/* A report is input like a profile: its keys get the same
+		 * canonical form before they reach a backend. */
+		if ((s->key = profile_canon_key(rs->key, why,
+		    sizeof(why))) == NULL) {
+			profile_free(p);
+			return cm_err_set(err, CM_ERR_INPUT, 0,
+			    "%s: settings[%zu].key: %s", path, i, why);
+		}
+		if ((s->value = strdup(rs->value)) == NULL ||
 		    (s->id = strdup(rs->value)) == NULL ||
 		    (rs->before.exists &&
 		    regval_copy(&s->desired, &rs->before.value) != 0)) {
