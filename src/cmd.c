@@ -255,9 +255,13 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 	o.report_path = report_path;
 	o.backup_path = o.dry_run ? NULL : backup_path;
 	res = apply_run(b, p, &o, &rep, &err);
-	if (rep != NULL && c->cmd == CMD_CHECK && res == APPLY_PLANNED)
-		rep->outcome = count_changes(rep) ? "not_compliant" :
-		    "compliant";
+	/* check keeps the common outcome words: nothing to change is
+	 * "unchanged", a difference is "planned"; the verdict is its own
+	 * field. */
+	if (rep != NULL && c->cmd == CMD_CHECK && res == APPLY_PLANNED) {
+		rep->compliant = count_changes(rep) == 0;
+		rep->outcome = rep->compliant ? "unchanged" : "planned";
+	}
 	if (rep != NULL && print_report(c, rep, out, errout) != 0 &&
 	    res != APPLY_ERROR) {
 		rc = EXIT_SYSTEM;

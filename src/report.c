@@ -535,6 +535,9 @@ jreport(struct jw *w, const struct report *r)
 	put(w, o, "started", jtime(r->started));
 	put(w, o, "finished", jtime(r->finished));
 	put(w, o, "outcome", jtext(r->outcome));
+	/* check's verdict, beside an outcome from the common list. */
+	if (r->command != NULL && strcmp(r->command, "check") == 0)
+		put(w, o, "compliant", json_boolean(r->compliant));
 
 	if ((arr = json_array()) == NULL)
 		jw_nomem(w);

@@ -79,6 +79,8 @@ struct report {
 	time_t started, finished;
 	const char *outcome;  /* "changed" "unchanged" "planned"
 			         "rolled_back" "failed" "in_progress"; static */
+	int compliant;        /* check: 1 when nothing differs; serialised
+			         as "compliant" for command "check" only */
 	const char *toggle_to; /* toggle: "on"/"off"; static; NULL omitted */
 	char *reverts;        /* revert: path of the report reverted */
 	struct report_setting *settings;
