@@ -497,19 +497,22 @@ handler(void *user, const char *section, const char *name, const char *val)
 	return 1;
 }
 
-/* Colours for the cycle search: 0 unvisited, 1 on the path, 2 done. */
+/* Colours for the cycle search: 0 unvisited, 1 on the path, 2 done.
+ * Returns the service whose dependency *to closes a cycle, or -1. */
 static int
-find_cycle(const struct doc *d, size_t i, unsigned char *colour)
+find_cycle(const struct doc *d, size_t i, unsigned char *colour, size_t *to)
 {
 	const struct svc *v = &d->svcs[i];
 	size_t j;
 
 	colour[i] = 1;
 	for (j = 0; j < v->ndeps; j++) {
-		if (colour[v->dep[j]] == 1)
+		if (colour[v->dep[j]] == 1) {
+			*to = v->dep[j];
 			return (int)i;
+		}
 		if (colour[v->dep[j]] == 0) {
-			int c = find_cycle(d, v->dep[j], colour);
+			int c = find_cycle(d, v->dep[j], colour, to);
 			if (c >= 0)
 				return c;
 		}
@@ -542,7 +545,8 @@ validate(struct doc *d, struct cm_err *err)
 		if (v->state != SVC_STOPPED && v->pid == 0)
 			return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%zu: [%s] "
 			    "is %s but has no pid: give it pid = N (N > 0)",
-			    d->path, line_of(v, K_PID), v->name,
+			    d->path, v->key_line[K_PID] != NOLINE ?
+			    line_of(v, K_PID) : line_of(v, K_STATE), v->name,
 			    svc_state_name(v->state));
 		if (v->ndeps > 0 &&
 		    (v->dep = calloc(v->ndeps, sizeof(*v->dep))) == NULL)
@@ -562,12 +566,14 @@ validate(struct doc *d, struct cm_err *err)
 		return cm_err_nomem(err);
 	for (i = 0, c = -1; i < d->nsvcs && c < 0; i++)
 		if (colour[i] == 0)
-			c = find_cycle(d, i, colour);
+			c = find_cycle(d, i, colour, &j);
 	free(colour);
 	if (c >= 0)
-		return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%zu: [%s]: circular "
-		    "dependency (Windows refuses it too)", d->path,
-		    line_of(&d->svcs[c], K_DEPENDS_ON), d->svcs[c].name);
+		return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%zu: [%s] depends "
+		    "on %s, which needs [%s] in turn: circular dependency "
+		    "(Windows refuses one too)", d->path,
+		    line_of(&d->svcs[c], K_DEPENDS_ON), d->svcs[c].name,
+		    d->svcs[j].name, d->svcs[c].name);
 	return 0;
 }
 
