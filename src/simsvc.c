@@ -264,6 +264,11 @@ begin_section(struct parse *p, size_t li, const char *name, size_t n)
 	size_t k;
 
 	p->cur = -1;
+	if (d->nsvcs == SIMSVC_MAX_SERVICES) {
+		parse_fail(p, li + 1, "more than %u services (the sim's "
+		    "limit)", SIMSVC_MAX_SERVICES);
+		return;
+	}
 	if (!valid_name(name, n)) {
 		parse_fail(p, li + 1, "[%.*s]: not a service name (no spaces "
 		    "at the ends, no ',', '/' or '\\')", (int)n, name);
@@ -376,6 +381,7 @@ parse_state(const char *s, enum svc_state *out)
 static int
 parse_deps(struct parse *p, size_t line, struct svc *v, const char *s)
 {
+	char **nd;
 	const char *e;
 	size_t n;
 
@@ -392,15 +398,12 @@ parse_deps(struct parse *p, size_t line, struct svc *v, const char *s)
 			    v->name);
 			return -1;
 		}
-		if ((v->ndeps & (v->ndeps + 1)) == 0 || v->deps == NULL) {
-			char **nd = realloc(v->deps, (2 * v->ndeps + 1) *
-			    sizeof(*nd));
-			if (nd == NULL) {
-				parse_nomem(p, line);
-				return -1;
-			}
-			v->deps = nd;
+		nd = realloc(v->deps, (v->ndeps + 1) * sizeof(*nd));
+		if (nd == NULL) {
+			parse_nomem(p, line);
+			return -1;
 		}
+		v->deps = nd;
 		if ((v->deps[v->ndeps] = dupn(s, n)) == NULL) {
 			parse_nomem(p, line);
 			return -1;

@@ -70,6 +70,11 @@
 /* Longest stop_ms / start_ms accepted (one hour). */
 #define SIMSVC_MAX_MS 3600000u
 
+/* Most services in one file: keeps the dependency walks (recursive, and
+ * quadratic in the number of services) small; a real SCM has a few
+ * hundred. */
+#define SIMSVC_MAX_SERVICES 1000u
+
 struct simsvc;
 
 /* Opens the SCM kept in the file at path and checks that the file is valid

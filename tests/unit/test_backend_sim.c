@@ -654,6 +654,26 @@ test_bad_services_ini(void **state)
 	assert_non_null(strstr(m->err.msg, m->svc));
 }
 
+static void
+test_too_many_services(void **state)
+{
+	struct machine *m = *state;
+	char *many, *at, want[128];
+	struct backend *b = NULL;
+	unsigned k;
+
+	many = at = malloc(SIMSVC_MAX_SERVICES * 32 + 64);
+	assert_non_null(many);
+	for (k = 0; k <= SIMSVC_MAX_SERVICES; k++)
+		at += sprintf(at, "[S%u]\nstate = stopped\n", k);
+	put_text(m->svc, many);
+	free(many);
+	assert_int_equal(backend_sim_open(m->dir, &b, &m->err), -1);
+	snprintf(want, sizeof(want), "services.ini:%u: more than %u services",
+	    2 * SIMSVC_MAX_SERVICES + 1, SIMSVC_MAX_SERVICES);
+	assert_non_null(strstr(m->err.msg, want));
+}
+
 /* The forms a hand-written file may take are accepted. */
 static void
 test_services_ini_forms(void **state)
@@ -1161,6 +1181,7 @@ main(void)
 		T(test_view32_maps_software_to_wow6432node),
 		T(test_missing_and_malformed_registry),
 		T(test_bad_services_ini),
+		T(test_too_many_services),
 		T(test_services_ini_forms),
 		T(test_query),
 		T(test_dependents_in_stop_order),
