@@ -128,7 +128,8 @@ sim_key_exists(struct backend *b, const char *key, int view, int *exists,
 		free(k);
 		return -1;
 	}
-	*exists = regfile_key_exists(rf, k);
+	/* In the registry a key with subkeys exists, header or not. */
+	*exists = regfile_key_exists(rf, k) || regfile_has_subkey(rf, k);
 	regfile_free(rf);
 	free(k);
 	return 0;
@@ -191,7 +192,11 @@ sim_edit(struct backend *b, enum edit what, const char *key,
 		rc = regfile_delete_value(rf, k, name, err);
 		break;
 	default:
-		rc = regfile_delete_key(rf, k, err);
+		if (!regfile_key_exists(rf, k) && regfile_has_subkey(rf, k))
+			rc = cm_err_set(err, CM_ERR_SYSTEM, 0, "%s: cannot "
+			    "delete key %s: it has subkeys", s->regpath, k);
+		else
+			rc = regfile_delete_key(rf, k, err);
 		break;
 	}
 	if (rc == 0)

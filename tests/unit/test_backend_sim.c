@@ -301,6 +301,16 @@ test_missing_is_observed_as_absent(void **state)
 	assert_int_equal(key_exists(m, SMS "\\NoSuchKey", REGVIEW_64), 0);
 	assert_int_equal(key_exists(m, CPC, REGVIEW_64), 1);
 	assert_int_equal(key_exists(m, SMS "\\Triggers", REGVIEW_64), 1);
+	/* keys above the export have no header but exist: they have subkeys */
+	assert_int_equal(key_exists(m, "HKLM\\SOFTWARE\\Microsoft", REGVIEW_64),
+	    1);
+	assert_int_equal(key_exists(m, "HKLM\\SOFTWARE", REGVIEW_64), 1);
+	assert_int_equal(key_exists(m, "HKLM", REGVIEW_64), 1);
+	assert_int_equal(key_exists(m, "HKLM\\SOFTWARE\\Micro", REGVIEW_64), 0);
+	assert_int_equal(key_exists(m, "HKLM\\SOFTWARE\\Microsoft", REGVIEW_32),
+	    1);
+	assert_int_equal(key_exists(m, "HKLM\\SOFTWARE\\Contoso", REGVIEW_32),
+	    0);
 	/* names match case-insensitively, as in the registry */
 	assert_int_equal(key_exists(m, "HKLM\\software\\microsoft\\sms\\"
 	    "sms_cloud_proxyconnector", REGVIEW_64), 1);
@@ -474,6 +484,14 @@ test_delete_key(void **state)
 	assert_memory_equal(after, before, blen);
 	free(after);
 	assert_int_equal(key_exists(m, CPC, REGVIEW_64), 1);
+	/* a key with subkeys but no header of its own is not empty either */
+	assert_int_equal(m->b->ops->delete_key(m->b, "HKLM\\SOFTWARE\\Microsoft",
+	    REGVIEW_64, &m->err), -1);
+	assert_non_null(strstr(m->err.msg, "has subkeys"));
+	after = slurp(m->reg, &alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	free(after);
 	/* empty: goes */
 	assert_int_equal(m->b->ops->delete_key(m->b, SMS "\\Triggers",
 	    REGVIEW_64, &m->err), 0);
