@@ -12,7 +12,7 @@
  *   fail = none         ; none | stop | start | start-always | hang-stop
  *
  * Only `state` is required; pid is required (> 0) unless stopped; the rest
- * default to the values shown.  Unknown or repeated keys, unknown or
+ * default to the values shown.  At most SIMSVC_MAX_SERVICES sections.  Unknown or repeated keys, unknown or
  * circular dependencies, indented lines (inih would join them to the
  * previous value) and lines over inih's limit are refused with
  * "PATH:LINE: why".  Service and key names match case-insensitively, as
@@ -42,14 +42,16 @@
  *       hang-stop     the service goes stop_pending and never stops: the
  *                     call waits the whole timeout and fails with
  *                     CM_ERR_TIMEOUT; the file keeps stop_pending, same pid.
- *       start         the FIRST start this handle attempts fails: the new
- *                     process exits with ERROR_SERVICE_SPECIFIC_ERROR (1066)
- *                     and the service ends stopped.  Later starts through the
- *                     same handle succeed.  This models new settings that
- *                     the service cannot start with: cmremedy's rollback puts
- *                     the old settings back and its restart then works.
- *                     (cmremedy opens one backend per run, so this means
- *                     "the first start in each run".)
+ *       start         the FIRST start of the service through this handle
+ *                     that gets past the refusals above fails: the new
+ *                     process (its pid is used up) exits with
+ *                     ERROR_SERVICE_SPECIFIC_ERROR (1066) and the service
+ *                     ends stopped.  Later starts through the same handle
+ *                     succeed.  This models new settings that the service
+ *                     cannot start with: cmremedy's rollback puts the old
+ *                     settings back and its restart then works.  (cmremedy
+ *                     opens one backend per run, so this means "the first
+ *                     start in each run".)
  *       start-always  every start fails that way.
  */
 #ifndef CM_SIMSVC_H
