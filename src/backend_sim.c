@@ -66,10 +66,20 @@ view_key(const char *key, int view, char **out, struct cm_err *err)
 	return 0;
 }
 
+/* regfile reports bad file contents as CM_ERR_INPUT (a bad .reg given by a
+ * user); in the sim they are the machine's fault: CM_ERR_SYSTEM, as every
+ * backend failure is.  Returns -1. */
+static int
+as_system(struct cm_err *err)
+{
+	if (err != NULL && err->kind == CM_ERR_INPUT)
+		err->kind = CM_ERR_SYSTEM;
+	return -1;
+}
+
 /* Reads registry.reg afresh (so that a verify really re-reads the disk).
  * *raw keeps the bytes read, to tell whether an edit changed anything.  A
- * malformed file is a fault of the machine, not of the user's input:
- * CM_ERR_SYSTEM with regfile's "PATH:LINE: why". */
+ * malformed file fails with regfile's "PATH:LINE: why". */
 static int
 reg_load(struct sim *s, struct regfile **rf, unsigned char **raw,
     size_t *rawlen, struct cm_err *err)
@@ -82,9 +92,7 @@ reg_load(struct sim *s, struct regfile **rf, unsigned char **raw,
 		return -1;
 	if (regfile_parse(s->regpath, buf, len, rf, err) != 0) {
 		free(buf);
-		if (err != NULL && err->kind == CM_ERR_INPUT)
-			err->kind = CM_ERR_SYSTEM;
-		return -1;
+		return as_system(err);
 	}
 	if (raw != NULL) {
 		*raw = buf;
@@ -156,7 +164,7 @@ sim_read_value(struct backend *b, const char *key, const char *name,
 	regfile_free(rf);
 	free(k);
 	if (rc < 0)
-		return -1;
+		return as_system(err);
 	if (rc == 1) {
 		*out = v;
 		*exists = 1;
@@ -204,7 +212,7 @@ sim_edit(struct backend *b, enum edit what, const char *key,
 	regfile_free(rf);
 	free(raw);
 	free(k);
-	return rc;
+	return rc == 0 ? 0 : as_system(err);
 }
 
 static int

@@ -596,6 +596,35 @@ test_missing_and_malformed_registry(void **state)
 	assert_non_null(strstr(m->err.msg, m->reg));
 }
 
+/* A value the file holds but cannot be decoded, and a key the sim cannot
+ * address: failures of the machine (CM_ERR_SYSTEM), not observations. */
+static void
+test_undecodable_value_and_bad_key(void **state)
+{
+	struct machine *m = *state;
+	struct regval v;
+	int exists = -1;
+
+	put_text(m->reg, "Windows Registry Editor Version 5.00\n\n"
+	    "[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\n\"ok\"=dword:00000001\n"
+	    "\"bad\"=hex(2):00,d8,00,00\n");
+	open_m(m);
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(m->b->ops->read_value(m->b, "HKLM\\SOFTWARE\\X", "bad",
+	    REGVIEW_64, &exists, &v, &m->err), -1);
+	assert_int_equal(m->err.kind, CM_ERR_SYSTEM);
+	assert_non_null(strstr(m->err.msg, "registry.reg:5:"));
+	assert_null(v.data);
+	assert_int_equal(value_exists(m, "HKLM\\SOFTWARE\\X", "ok", REGVIEW_64),
+	    1);
+
+	assert_int_equal(regval_set_number(&v, REGT_DWORD, 1), 0);
+	assert_int_equal(m->b->ops->write_value(m->b, "HKCU\\Software\\X", "a",
+	    REGVIEW_64, &v, &m->err), -1);
+	assert_int_equal(m->err.kind, CM_ERR_SYSTEM);
+	assert_non_null(strstr(m->err.msg, "HKCU"));
+}
+
 /* Each bad services.ini is refused at open with its file and line. */
 static void
 test_bad_services_ini(void **state)
@@ -1198,6 +1227,7 @@ main(void)
 		T(test_delete_key),
 		T(test_view32_maps_software_to_wow6432node),
 		T(test_missing_and_malformed_registry),
+		T(test_undecodable_value_and_bad_key),
 		T(test_bad_services_ini),
 		T(test_too_many_services),
 		T(test_services_ini_forms),
