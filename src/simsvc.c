@@ -422,6 +422,8 @@ parse_value(struct parse *p, size_t line, struct svc *v, enum key k,
 	unsigned long n;
 	size_t i;
 
+	if (*val == '\0' && k != K_STATE)
+		return;         /* empty: the default (pid: none) */
 	switch (k) {
 	case K_STATE:
 		if (parse_state(val, &v->state) != 0)
@@ -624,72 +626,64 @@ doc_load(const char *path, struct doc **out, struct cm_err *err)
 	return 0;
 }
 
-/* Rewrites the value of key k on its line, keeping a comment after it in
- * its column; adds a "key = value" line to the section if k is absent. */
+/* Replaces the value on line li, keeping a comment after it in its
+ * column (inih's rule: a ';' after whitespace starts a comment). */
 static int
-set_key(struct doc *d, struct svc *v, enum key k, const char *val,
+rewrite_value(struct doc *d, size_t li, const char *val, struct cm_err *err)
+{
+	const char *text = d->lines[li].text;
+	const char *eq = find_chars_or_comment(lskip(line_start(d, li)), "=:");
+	const char *c = find_chars_or_comment(eq + 1, NULL);
+	const char *vs = lskip(eq + 1);
+	size_t vlen = strlen(val), pre, sp = 0, pad = 0, col;
+	char *nt;
+
+	if (vs >= c) {          /* empty value: write it after "= " */
+		vs = eq + 1 + (eq[1] == ' ');
+		sp = vs == eq + 1;
+	}
+	pre = (size_t)(vs - text);
+	col = (size_t)(c - text);
+	if (*c != '\0')
+		pad = pre + sp + vlen < col ? col - pre - sp - vlen : 1;
+	if ((nt = malloc(pre + sp + vlen + pad + strlen(c) + 1)) == NULL)
+		return cm_err_nomem(err);
+	memcpy(nt, text, pre);
+	memset(nt + pre, ' ', sp);
+	memcpy(nt + pre + sp, val, vlen);
+	memset(nt + pre + sp + vlen, ' ', pad);
+	strcpy(nt + pre + sp + vlen + pad, c);
+	free(d->lines[li].text);
+	d->lines[li].text = nt;
+	return 0;
+}
+
+/* Adds "key = val" after the last key line of v's section. */
+static int
+insert_key(struct doc *d, struct svc *v, enum key k, const char *val,
     struct cm_err *err)
 {
-	size_t li = v->key_line[k], pos, i, j, vlen = strlen(val);
+	struct line *nl;
+	size_t pos = v->header, i, j;
+	char *t;
 
-	if (li != NOLINE) {
-		const char *text = d->lines[li].text, *s = line_start(d, li);
-		const char *eq = find_chars_or_comment(lskip(s), "=:");
-		const char *c = find_chars_or_comment(eq + 1, NULL);
-		const char *vs = lskip(eq + 1), *ve = c;
-		size_t pre, pad = 0, n;
-		char *nt;
-
-		if (vs >= c) {          /* empty value: write it after "= " */
-			vs = eq + 1;
-			if (vs < c && *vs == ' ')
-				vs++;
-			ve = vs;
-		}
-		while (ve > vs && isspace((unsigned char)ve[-1]))
-			ve--;
-		pre = (size_t)(vs - text);
-		if (*c != '\0')
-			pad = pre + vlen < (size_t)(c - text) ?
-			    (size_t)(c - text) - pre - vlen : 1;
-		n = pre + vlen + pad + strlen(c);
-		if ((nt = malloc(n + 1)) == NULL)
-			return cm_err_nomem(err);
-		memcpy(nt, text, pre);
-		memcpy(nt + pre, val, vlen);
-		memset(nt + pre + vlen, ' ', pad);
-		strcpy(nt + pre + vlen + pad, c);
-		free(d->lines[li].text);
-		d->lines[li].text = nt;
-		return 0;
-	}
-
-	pos = v->header;
 	for (i = 0; i < K_COUNT; i++)
 		if (v->key_line[i] != NOLINE && v->key_line[i] > pos)
 			pos = v->key_line[i];
 	pos++;
-	{
-		struct line *nl = realloc(d->lines, (d->nlines + 1) *
-		    sizeof(*nl));
-		char *t = malloc(strlen(key_names[k]) + 3 + vlen + 1);
-
-		if (nl != NULL)
-			d->lines = nl;
-		if (nl == NULL || t == NULL) {
-			free(t);
-			return cm_err_nomem(err);
-		}
-		sprintf(t, "%s = %s", key_names[k], val);
-		memmove(&d->lines[pos + 1], &d->lines[pos],
-		    (d->nlines - pos) * sizeof(*nl));
-		d->nlines++;
-		d->lines[pos].text = t;
-		d->lines[pos].eol = d->eol;
-		if (d->lines[pos - 1].eol[0] == '\0') {
-			d->lines[pos - 1].eol = d->eol;
-			d->lines[pos].eol = "";
-		}
+	if ((nl = realloc(d->lines, (d->nlines + 1) * sizeof(*nl))) == NULL)
+		return cm_err_nomem(err);
+	d->lines = nl;
+	if ((t = malloc(strlen(key_names[k]) + 3 + strlen(val) + 1)) == NULL)
+		return cm_err_nomem(err);
+	sprintf(t, "%s = %s", key_names[k], val);
+	memmove(&nl[pos + 1], &nl[pos], (d->nlines - pos) * sizeof(*nl));
+	d->nlines++;
+	nl[pos].text = t;
+	nl[pos].eol = d->eol;
+	if (nl[pos - 1].eol[0] == '\0') {      /* was the unended last line */
+		nl[pos - 1].eol = d->eol;
+		nl[pos].eol = "";
 	}
 	for (i = 0; i < d->nsvcs; i++) {
 		if (d->svcs[i].header >= pos)
@@ -701,6 +695,16 @@ set_key(struct doc *d, struct svc *v, enum key k, const char *val,
 	}
 	v->key_line[k] = pos;
 	return 0;
+}
+
+/* Sets key k of v to val in the text: on its line, or on a new one. */
+static int
+set_key(struct doc *d, struct svc *v, enum key k, const char *val,
+    struct cm_err *err)
+{
+	if (v->key_line[k] != NOLINE)
+		return rewrite_value(d, v->key_line[k], val, err);
+	return insert_key(d, v, k, val, err);
 }
 
 static int

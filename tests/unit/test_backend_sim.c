@@ -727,6 +727,8 @@ test_services_ini_forms(void **state)
 {
 	struct machine *m = *state;
 	struct svc_status st;
+	unsigned char *buf;
+	size_t len;
 
 	put_text(m->svc, "\xEF\xBB\xBF; BOM, CRLF, ':' and odd case\r\n"
 	    "[Svc]\r\nState: Running ; a comment\r\nPID=17\r\n"
@@ -746,6 +748,39 @@ test_services_ini_forms(void **state)
 	st = query(m, "Last");
 	assert_int_equal(st.state, SVC_RUNNING);
 	assert_int_equal(st.pid, 18);
+	/* values rewritten in the file's own style */
+	assert_int_equal(stop(m, "Svc", 1000), 0);
+	assert_int_equal(start(m, "Svc", 1000), 0);
+	assert_int_equal(stop(m, "Svc", 1000), 0);
+	buf = slurp(m->svc, &len);
+	assert_string_equal((char *)buf, "\xEF\xBB\xBF; BOM, CRLF, ':' and "
+	    "odd case\r\n[Svc]\r\nState: stopped ; a comment\r\nPID=19\r\n"
+	    "depends_on =    ; no dependencies\r\n"
+	    "[Other]\r\n  state = stopped\r\nfail = HANG-STOP\r\n"
+	    "[Last]\r\nstate = running\r\npid = 18");
+	free(buf);
+}
+
+/* An empty value is written after "= ", a comment keeps its column. */
+static void
+test_rewrite_keeps_layout(void **state)
+{
+	struct machine *m = *state;
+	unsigned char *buf;
+	size_t len;
+
+	put_text(m->svc, "[A]\nstate =stopped\t; c1\npid =\n"
+	    "[B]\nstate = stopped              ; long comment column\n"
+	    "pid = 1 ;c2\n");
+	open_m(m);
+	assert_int_equal(start(m, "A", 100), 0);
+	assert_int_equal(start(m, "B", 100), 0);
+	assert_int_equal(stop(m, "B", 100), 0);
+	buf = slurp(m->svc, &len);
+	assert_string_equal((char *)buf, "[A]\nstate =running ; c1\npid = 2\n"
+	    "[B]\nstate = stopped              ; long comment column\n"
+	    "pid = 3 ;c2\n");
+	free(buf);
 }
 
 static void
@@ -1231,6 +1266,7 @@ main(void)
 		T(test_bad_services_ini),
 		T(test_too_many_services),
 		T(test_services_ini_forms),
+		T(test_rewrite_keeps_layout),
 		T(test_query),
 		T(test_dependents_in_stop_order),
 		T(test_restart_with_dependents),
