@@ -13,6 +13,16 @@
 
 #include "sysutil.h"
 
+/* err.h defines it on the win32 branch (mingw needs gnu_printf for %zu);
+ * this stands in until that is merged. */
+#ifndef CM_PRINTFLIKE
+#if defined(__GNUC__)
+#define CM_PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CM_PRINTFLIKE(f, a)
+#endif
+#endif
+
 #define NOLINE ((size_t)-1)
 #define MAX_PID 0xFFFFFFFFul
 #define NEVER UINT_MAX        /* need_ms of a service that hangs */
@@ -210,10 +220,7 @@ split_lines(struct doc *d, const char *buf, size_t len, struct cm_err *err)
 /* Records the first error only: later ones are often its echoes. */
 static void
 parse_fail(struct parse *p, size_t line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    CM_PRINTFLIKE(3, 4);
 
 static void
 parse_fail(struct parse *p, size_t line, const char *fmt, ...)
