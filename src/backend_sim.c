@@ -30,7 +30,8 @@ key_prefix(const char *s, const char *p)
 	size_t n = strlen(p), i;
 
 	for (i = 0; i < n; i++)
-		if (tolower((unsigned char)s[i]) != tolower((unsigned char)p[i]))
+		if (tolower((unsigned char)s[i]) !=
+		    tolower((unsigned char)p[i]))
 			return 0;
 	return s[n] == '\0' || s[n] == '\\' ? n : 0;
 }

@@ -72,7 +72,7 @@ struct doc {
 
 struct simsvc {
 	char *path;
-	char **tried;         /* services this handle has launched (fail=start) */
+	char **tried;         /* services launched through it (fail = start) */
 	size_t ntried;
 };
 
@@ -989,10 +989,13 @@ check_dependents(const struct doc *d, const struct svc *v,
 	if (active_dependents(d, v, &order, &m, err) != 0)
 		return -1;
 	list[0] = '\0';
-	for (i = 0; i < m && at < sizeof(list); i++)
-		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s (%s)",
-		    i > 0 ? ", " : "", d->svcs[order[i]].name,
-		    svc_state_name(d->svcs[order[i]].state));
+	for (i = 0; i < m && at < sizeof(list); i++) {
+		const struct svc *dv = &d->svcs[order[i]];
+
+		at += (size_t)snprintf(list + at, sizeof(list) - at,
+		    "%s%s (%s)", i > 0 ? ", " : "", dv->name,
+		    svc_state_name(dv->state));
+	}
 	free(order);
 	if (m == 0)
 		return 0;
@@ -1025,7 +1028,8 @@ simsvc_stop(struct simsvc *s, const char *name, unsigned timeout_ms,
 		rc = cm_err_set(err, CM_ERR_SYSTEM,
 		    SIMSVC_ERROR_SERVICE_CANNOT_ACCEPT_CTRL, "cannot stop %s: "
 		    "ERROR_SERVICE_CANNOT_ACCEPT_CTRL (1061): the service "
-		    "refused the stop request (simulated by fail = stop, %s:%zu)",
+		    "refused the stop request (simulated by fail = stop, "
+		    "%s:%zu)",
 		    v->name, s->path, line_of(v, K_FAIL));
 	else if (v->fault == FAULT_HANG_STOP) {
 		rc = transition(d, v, SVC_STOP_PENDING, SVC_STOPPED, v->pid,
@@ -1054,12 +1058,13 @@ check_dependencies(const struct doc *d, const struct svc *v,
 
 	for (j = 0; j < v->ndeps; j++) {
 		dv = &d->svcs[v->dep[j]];
-		if (dv->state != SVC_RUNNING)
-			return cm_err_set(err, CM_ERR_SYSTEM,
-			    SIMSVC_ERROR_SERVICE_DEPENDENCY_FAIL, "cannot start "
-			    "%s: ERROR_SERVICE_DEPENDENCY_FAIL (1068): it "
-			    "depends on %s, which is %s; start that first",
-			    v->name, dv->name, svc_state_name(dv->state));
+		if (dv->state == SVC_RUNNING)
+			continue;
+		return cm_err_set(err, CM_ERR_SYSTEM,
+		    SIMSVC_ERROR_SERVICE_DEPENDENCY_FAIL, "cannot start %s: "
+		    "ERROR_SERVICE_DEPENDENCY_FAIL (1068): it depends on %s, "
+		    "which is %s; start that first", v->name, dv->name,
+		    svc_state_name(dv->state));
 	}
 	return 0;
 }

@@ -12,9 +12,10 @@
  *   fail = none         ; none | stop | start | start-always | hang-stop
  *
  * Only `state` is required; pid is required (> 0) unless stopped; the rest
- * default to the values shown (an empty value means the default too).  At most SIMSVC_MAX_SERVICES sections.  Unknown or repeated keys, unknown or
- * circular dependencies, indented lines (inih would join them to the
- * previous value) and lines over inih's limit are refused with
+ * default to the values shown (an empty value means the default too).
+ * Unknown or repeated keys, unknown or circular dependencies, indented
+ * lines (inih would join them to the previous value), lines over inih's
+ * limit and more than SIMSVC_MAX_SERVICES sections are refused with
  * "PATH:LINE: why".  Service and key names match case-insensitively, as
  * Windows service names do.  A comment needs a space before its `;`.
  *

@@ -109,7 +109,8 @@ teardown(void **state)
 			if (strcmp(e->d_name, ".") == 0 ||
 			    strcmp(e->d_name, "..") == 0)
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", m->dir, e->d_name);
+			snprintf(path, sizeof(path), "%s/%s", m->dir,
+			    e->d_name);
 			remove(path);
 		}
 		closedir(d);
@@ -485,8 +486,8 @@ test_delete_key(void **state)
 	free(after);
 	assert_int_equal(key_exists(m, CPC, REGVIEW_64), 1);
 	/* a key with subkeys but no header of its own is not empty either */
-	assert_int_equal(m->b->ops->delete_key(m->b, "HKLM\\SOFTWARE\\Microsoft",
-	    REGVIEW_64, &m->err), -1);
+	assert_int_equal(m->b->ops->delete_key(m->b,
+	    "HKLM\\SOFTWARE\\Microsoft", REGVIEW_64, &m->err), -1);
 	assert_non_null(strstr(m->err.msg, "has subkeys"));
 	after = slurp(m->reg, &alen);
 	assert_int_equal(alen, blen);
@@ -646,8 +647,8 @@ test_bad_services_ini(void **state)
 		{ "[A]\nstate = stopped\ndepends_on = B\n", 3,
 		    "depends on B, which is not in this file" },
 		{ "[A]\nstate = stopped\ndepends_on = a\n", 3, "itself" },
-		{ "[A]\nstate = stopped\ndepends_on = B,\n[B]\nstate = stopped\n",
-		    3, "empty name" },
+		{ "[A]\nstate = stopped\ndepends_on = B,\n"
+		    "[B]\nstate = stopped\n", 3, "empty name" },
 		{ "[A]\nstate = stopped\ndepends_on = B\n[B]\nstate = stopped\n"
 		    "depends_on = C\n[C]\nstate = stopped\ndepends_on = A\n", 9,
 		    "[C] depends on A, which needs [C] in turn: circular" },
