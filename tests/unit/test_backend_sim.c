@@ -120,6 +120,24 @@ teardown(void **state)
 	return 0;
 }
 
+/* Atomic writes leave no temporary file behind. */
+static void
+assert_only_machine_files(const struct machine *m)
+{
+	struct dirent *e;
+	DIR *d = opendir(m->dir);
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, "registry.reg") != 0 &&
+		    strcmp(e->d_name, "services.ini") != 0 &&
+		    strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	assert_int_equal(n, 0);
+}
+
 static struct backend *
 open_m(struct machine *m)
 {
@@ -386,6 +404,7 @@ test_write_every_type_utf8(void **state)
 	assert_true(len > 2 && buf[0] == 'W');   /* still UTF-8, no BOM */
 	assert_null(memchr(buf, '\0', len));
 	free(buf);
+	assert_only_machine_files(m);
 }
 
 static void
@@ -961,6 +980,7 @@ test_restart_gives_larger_pid_and_persists(void **state)
 		open_m(m);
 		assert_int_equal(query(m, "SMS_EXECUTIVE").state, SVC_RUNNING);
 	}
+	assert_only_machine_files(m);
 	buf = slurp(m->svc, &len);
 	assert_non_null(strstr((char *)buf, "\n[SMS_EXECUTIVE]\n"
 	    "state = running        ; running | stopped\n"));
