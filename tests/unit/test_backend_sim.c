@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -1172,6 +1173,19 @@ test_fail_start_always(void **state)
 	}
 }
 
+/* 1 if path and keep are the same file.  An atomic replace (rename) gives
+ * path a new inode; keep, a hard link made before, holds on to the old one
+ * so that it cannot be reused. */
+static int
+same_file(const char *path, const char *keep)
+{
+	struct stat a, b;
+
+	assert_int_equal(stat(path, &a), 0);
+	assert_int_equal(stat(keep, &b), 0);
+	return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 /* Observing, and asking for what already is, never writes. */
 static void
 test_read_only_ops_change_nothing(void **state)
@@ -1182,11 +1196,16 @@ test_read_only_ops_change_nothing(void **state)
 	struct regval v;
 	char **names;
 	int exists, pass;
+	char rkeep[160], skeep[160];
 
+	snprintf(rkeep, sizeof(rkeep), "%s.keep", m->reg);
+	snprintf(skeep, sizeof(skeep), "%s.keep", m->svc);
 	for (pass = 0; pass < 2; pass++) {
 		copy_from(m, pass == 0 ? "sample" : "sample-utf8");
 		reg0 = slurp(m->reg, &rl0);
 		svc0 = slurp(m->svc, &sl0);
+		assert_int_equal(link(m->reg, rkeep), 0);
+		assert_int_equal(link(m->svc, skeep), 0);
 		open_m(m);
 		assert_int_equal(key_exists(m, CPC, REGVIEW_32), 1);
 		read_ok(m, CPC, "ConnectionPolicy", REGVIEW_64, &v);
@@ -1207,6 +1226,10 @@ test_read_only_ops_change_nothing(void **state)
 		assert_int_equal(start(m, "Nope", 10), -1);
 		backend_close(m->b);
 		m->b = NULL;
+		assert_true(same_file(m->reg, rkeep));  /* not even rewritten */
+		assert_true(same_file(m->svc, skeep));
+		assert_int_equal(unlink(rkeep), 0);
+		assert_int_equal(unlink(skeep), 0);
 		reg1 = slurp(m->reg, &rl1);
 		svc1 = slurp(m->svc, &sl1);
 		assert_int_equal(rl1, rl0);
