@@ -1071,8 +1071,12 @@ decode_multi(const struct regfile *rf, const struct rec *r,
 		n--;
 	if (n > 0 && s[n - 1] == '\0')
 		n--;
+	/* What is left separates the strings: a NUL first, last or after
+	 * another NUL stands for an empty string, which the contract (like
+	 * RegSetValueEx users) cannot have. */
 	for (i = 0; i < n; i++)
-		if (s[i] == '\0' && (i == 0 || s[i - 1] == '\0')) {
+		if (s[i] == '\0' && (i == 0 || i == n - 1 ||
+		    s[i - 1] == '\0')) {
 			free(s);
 			return decode_err(rf, r, "REG_MULTI_SZ has an empty "
 			    "string", err);

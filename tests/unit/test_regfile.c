@@ -685,12 +685,14 @@ test_get_decode_errors(void **state)
 	    "\"hex_d\"=hex(4):01,02,03,04\r\n"
 	    "\"empty_elem\"=hex(7):61,00,00,00,00,00,62,00,00,00,00,00\r\n"
 	    "\"unterminated\"=hex(7):61,00,00,00,62,00\r\n"
+	    "\"trailing_empty\"=hex(7):61,00,00,00,00,00,00,00\r\n"
 	    "\"nul\"=\"a\\0b\"\r\n"
 	    "\"inner_nul\"=hex(1):61,00,00,00,62,00,00,00\r\n"
 	    "\"escapes\"=\"l\\nc\\rk\\q\"\r\n";
 	static const struct { const char *name; int line; } bad[] = {
 		{ "surrogate", 4 }, { "short_q", 5 }, { "short_d", 6 },
-		{ "empty_elem", 8 }, { "nul", 10 }, { "inner_nul", 11 },
+		{ "empty_elem", 8 }, { "trailing_empty", 10 }, { "nul", 11 },
+		{ "inner_nul", 12 },
 	};
 	struct regfile *rf;
 	struct regval v;
