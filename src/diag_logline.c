@@ -235,6 +235,18 @@ first_directive(const char *p, size_t n)
 	return NULL;
 }
 
+/* 1 if p[0, n) holds nothing but blanks and line ends. */
+static int
+whitespace(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
 /* The format whose marker comes first in the opening bytes wins. */
 static enum diag_format
 detect(const char *p, size_t n, int whole)
@@ -242,7 +254,7 @@ detect(const char *p, size_t n, int whole)
 	const char *best = NULL, *q;
 	enum diag_format f = DIAG_FMT_UNKNOWN;
 
-	if (n == 0 || (whole && diag_blank(p, n)))
+	if (n == 0 || (whole && whitespace(p, n)))
 		return DIAG_FMT_EMPTY;
 	if (looks_binary((const unsigned char *)p, n))
 		return DIAG_FMT_BINARY;
