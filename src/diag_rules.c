@@ -423,8 +423,10 @@ on_iis(void *ctx, const struct diag_file *f, const struct diag_iis_rec *rec)
 		fd->other_clients++;
 		return;
 	}
-	if (c->count++ == 0) {
-		/* Evidence: the first request of each client. */
+	c->count++;
+	if (c->file != f) {
+		/* Evidence: each client's first request in each file. */
+		c->file = f;
 		add_evidence(fd, f, rec->line, has_time, t, rec->text,
 		    rec->textlen);
 	}

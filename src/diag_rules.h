@@ -43,6 +43,7 @@ struct diag_client {
 	unsigned long count;
 	int has_time;
 	time_t first, last;
+	const struct diag_file *file;  /* where it was last seen */
 };
 
 struct diag_finding {
