@@ -124,8 +124,10 @@ walk_dir(const char *dir, int depth, diag_walk_fn fn, void *ctx,
 		*nomem = 1;
 		goto out;
 	}
-	qsort(files.v, files.n, sizeof(*files.v), cmp);
-	qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp);
+	if (files.n > 1)
+		qsort(files.v, files.n, sizeof(*files.v), cmp);
+	if (dirs.n > 1)
+		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp);
 	for (i = 0; rc == 0 && i < files.n; i++) {
 		(*found)++;
 		rc = fn(ctx, files.v[i], DIAG_FMT_UNREADABLE, NULL);
