@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "diag_output.h"
+#include "diag_walk.h"
 #include "diagnose.h"
 
 #define D TEST_DATA "/diag/"
@@ -247,6 +248,20 @@ test_utf8_clean(void **state)
 	free(c);
 }
 
+static void
+test_log_names(void **state)
+{
+	(void)state;
+
+	assert_true(diag_walk_is_log("u_ex260102.log"));
+	assert_true(diag_walk_is_log("SMS_Cloud_ProxyConnector.lo_"));
+	assert_true(diag_walk_is_log("LOCATIONSERVICES.LOG"));
+	assert_false(diag_walk_is_log(".log"));
+	assert_false(diag_walk_is_log("x.log.old"));
+	assert_false(diag_walk_is_log("notes.txt"));
+	assert_false(diag_walk_is_log("log"));
+}
+
 int
 main(void)
 {
@@ -256,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_utf8_clean),
+		cmocka_unit_test(test_log_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
