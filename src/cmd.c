@@ -9,6 +9,7 @@
 
 #include "apply.h"
 #include "backend.h"
+#include "diagnose.h"
 #include "profile.h"
 #include "report.h"
 #include "sysutil.h"
@@ -290,5 +291,34 @@ out:
 	profile_free(p);
 	free(report_path);
 	free(backup_path);
+	return rc;
+}
+
+int
+cmd_diagnose(const struct cli *c, FILE *out, FILE *errout)
+{
+	struct diag_opts o;
+	struct cm_err err;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.paths = (const char *const *)c->paths;
+	o.npaths = c->npaths;
+	o.json = c->json;
+	if (c->since != NULL) {
+		if (diag_parse_time(c->since, &o.since) != 0) {
+			fprintf(errout, "cmremedy: --since '%s': want "
+			    "YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or "
+			    "YYYY-MM-DDTHH:MM:SSZ (UTC)\n", c->since);
+			cli_usage(errout);
+			return EXIT_USAGE;
+		}
+		o.has_since = 1;
+	}
+	rc = diag_run(&o, out, &err);
+	if (rc < 0) {
+		print_error(errout, &err);
+		return cli_exit_for(err.kind);
+	}
 	return rc;
 }

@@ -12,6 +12,10 @@
  * errout as "cmremedy: message" lines.  Returns the exit code. */
 int cmd_run(const struct cli *c, FILE *out, FILE *errout);
 
+/* `diagnose PATH... [--since TIME] [--json]`: exit 0 no findings, 1
+ * findings, 2 usage, 3 no path could be read. */
+int cmd_diagnose(const struct cli *c, FILE *out, FILE *errout);
+
 /* The default folder for reports: $CMREMEDY_REPORT_DIR; on Windows
  * %ProgramData%\cmremedy\reports; else /var/lib/cmremedy/reports for root,
  * otherwise $XDG_STATE_HOME/cmremedy/reports (~/.local/state/...).

@@ -26,6 +26,8 @@ main(int argc, char **argv)
 	case CMD_VERSION:
 		printf("cmremedy %s\n", CM_VERSION);
 		return EXIT_OK;
+	case CMD_DIAGNOSE:
+		return cmd_diagnose(&c, stdout, stderr);
 	default:
 		return cmd_run(&c, stdout, stderr);
 	}
