@@ -72,7 +72,8 @@ demo: deps
 CHECK_TARGETS = unit e2e
 check: deps-test
 	@$(MAKE) --no-print-directory all $(CHECK_TARGETS)
-	@echo "check ($(CHECK_TARGETS)): $(words $(CHECK_TARGETS)) passed, 0 failed"
+	@echo "suites run: $(CHECK_TARGETS)"
+	@echo "check: $(words $(CHECK_TARGETS)) passed, 0 failed"
 
 clean:
 	rm -rf $(B)
