@@ -3,13 +3,13 @@
  * Service Control Manager, simsvc). */
 #include "backend.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "regfile.h"
 #include "simsvc.h"
 #include "sysutil.h"
+#include "text.h"
 
 struct sim {
 	char *regpath;        /* DIR/registry.reg */
@@ -27,12 +27,10 @@ sim_of(struct backend *b)
 static size_t
 key_prefix(const char *s, const char *p)
 {
-	size_t n = strlen(p), i;
+	size_t n = strlen(p);
 
-	for (i = 0; i < n; i++)
-		if (tolower((unsigned char)s[i]) !=
-		    tolower((unsigned char)p[i]))
-			return 0;
+	if (text_ncasecmp(s, p, n) != 0)
+		return 0;
 	return s[n] == '\0' || s[n] == '\\' ? n : 0;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "sysutil.h"
+#include "text.h"
 #include "utf.h"
 
 /*
@@ -134,40 +135,6 @@ valid_name(const char *s)
 	return 1;
 }
 
-static int
-ascii_casecmp(const char *a, const char *b)
-{
-	int ca, cb;
-
-	do {
-		ca = (unsigned char)*a++;
-		cb = (unsigned char)*b++;
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-	} while (ca == cb && ca != '\0');
-	return ca - cb;
-}
-
-static int
-ascii_ncasecmp(const char *a, const char *b, size_t n)
-{
-	int ca = 0, cb = 0;
-
-	for (; n > 0; n--) {
-		ca = (unsigned char)*a++;
-		cb = (unsigned char)*b++;
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-		if (ca != cb || ca == '\0')
-			break;
-	}
-	return ca - cb;
-}
-
 static void
 section_free(struct section *s)
 {
@@ -201,7 +168,7 @@ same_section(const struct section *a, enum sect_kind kind, const char *id)
 	if (kind == SECT_PROFILE)
 		return 1;
 	if (kind == SECT_SERVICE)
-		return ascii_casecmp(a->id, id) == 0;
+		return text_casecmp(a->id, id) == 0;
 	return strcmp(a->id, id) == 0;
 }
 
@@ -499,7 +466,7 @@ names_wow64_node(const char *key)
 		p++;
 		e = strchr(p, '\\');
 		if ((e != NULL ? (size_t)(e - p) : strlen(p)) == 11 &&
-		    ascii_ncasecmp(p, "WOW6432Node", 11) == 0)
+		    text_ncasecmp(p, "WOW6432Node", 11) == 0)
 			return 1;
 	}
 	return 0;
@@ -509,15 +476,15 @@ names_wow64_node(const char *key)
 static int
 view_matters(const char *key)
 {
-	return ascii_ncasecmp(key, "HKLM\\SOFTWARE", 13) == 0 &&
+	return text_ncasecmp(key, "HKLM\\SOFTWARE", 13) == 0 &&
 	    (key[13] == '\0' || key[13] == '\\');
 }
 
 static int
 same_target(const struct profile_setting *a, const struct profile_setting *b)
 {
-	return ascii_casecmp(a->key, b->key) == 0 &&
-	    ascii_casecmp(a->value, b->value) == 0 &&
+	return text_casecmp(a->key, b->key) == 0 &&
+	    text_casecmp(a->value, b->value) == 0 &&
 	    (a->view == b->view || !view_matters(a->key));
 }
 
@@ -796,7 +763,7 @@ canon_fail(char *why, size_t whylen, const char *fmt, ...)
 static int
 hive_is(const char *s, size_t n, const char *hive)
 {
-	return strlen(hive) == n && ascii_ncasecmp(s, hive, n) == 0;
+	return strlen(hive) == n && text_ncasecmp(s, hive, n) == 0;
 }
 
 /* Root keys other than HKLM, to say why they are refused. */

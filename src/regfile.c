@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sysutil.h"
+#include "text.h"
 #include "utf.h"
 
 /*
@@ -108,30 +109,19 @@ hexval(char c)
 	return -1;
 }
 
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 /* The registry's own matching: ASCII letters fold, nothing else does. */
 static int
-ci_equal(const char *a, const char *b)
+ci_eq(const char *a, const char *b)
 {
-	for (; *a != '\0' && *b != '\0'; a++, b++)
-		if (lower((unsigned char)*a) != lower((unsigned char)*b))
-			return 0;
-	return *a == *b;
+	return text_casecmp(a, b) == 0;
 }
 
 static int
 ci_prefix(const char *s, const char *end, const char *prefix)
 {
-	for (; *prefix != '\0'; s++, prefix++)
-		if (s >= end || lower((unsigned char)*s) !=
-		    lower((unsigned char)*prefix))
-			return 0;
-	return 1;
+	size_t n = strlen(prefix);
+
+	return (size_t)(end - s) >= n && text_ncasecmp(s, prefix, n) == 0;
 }
 
 static int
@@ -168,45 +158,6 @@ recs_free(struct rec *recs, size_t n)
 	free(recs);
 }
 
-/* A growable byte string; a failed allocation sticks until checked. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-sb_put(struct sbuf *b, const void *s, size_t n)
-{
-	char *ns;
-	size_t cap;
-
-	if (b->failed)
-		return;
-	if (n > SIZE_MAX / 2 - b->len - 1) {
-		b->failed = 1;
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		cap = (b->len + n + 1) * 2;
-		if ((ns = realloc(b->s, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
 /* A growable array of lines that owns their text. */
 struct lvec {
 	struct line *v;
@@ -223,7 +174,7 @@ lvec_free(struct lvec *lv)
 
 /* Moves b's text into a new line (b is reset either way). */
 static int
-lvec_take(struct lvec *lv, struct sbuf *b, unsigned char eol)
+lvec_take(struct lvec *lv, struct strbuf *b, unsigned char eol)
 {
 	struct line *nv;
 	size_t cap;
@@ -252,9 +203,9 @@ fail:
 static int
 lvec_push(struct lvec *lv, const char *s, unsigned char eol)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 
-	sb_str(&b, s);
+	strbuf_puts(&b, s);
 	return lvec_take(lv, &b, eol);
 }
 
@@ -565,7 +516,7 @@ static int
 parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
     struct rec *r)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	size_t li = i;
 	int want_byte = 1, cont, hi, lo;
 	char bad[16];
@@ -587,7 +538,7 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 					    show(p, end, 2, bad, sizeof(bad)));
 				}
 				byte = (unsigned char)(hi << 4 | lo);
-				sb_put(&b, &byte, 1);
+				strbuf_put(&b, &byte, 1);
 				p += 2;
 				want_byte = 0;
 			} else if (*p == ',') {
@@ -912,7 +863,7 @@ static int
 key_is(const struct regfile *rf, size_t k, const char *key)
 {
 	return rf->recs[k].kind == REC_KEY && rf->recs[k].name != NULL &&
-	    ci_equal(rf->recs[k].name, key);
+	    ci_eq(rf->recs[k].name, key);
 }
 
 /* The record regedit would apply last for key\name, or SIZE_MAX. */
@@ -925,7 +876,7 @@ find_value(const struct regfile *rf, const char *key, const char *name)
 		if ((rf->recs[i].kind == REC_VALUE ||
 		    rf->recs[i].kind == REC_DELVALUE) &&
 		    key_is(rf, rf->recs[i].key, key) &&
-		    ci_equal(rf->recs[i].name, name))
+		    ci_eq(rf->recs[i].name, name))
 			found = i;
 	return found;
 }
@@ -1167,25 +1118,25 @@ utf16_units(const char *s, size_t n)
 
 /* `"name"=` with \ and " escaped, or `@=` for the default value. */
 static void
-sb_name(struct sbuf *b, const char *name)
+sb_name(struct strbuf *b, const char *name)
 {
 	if (*name == '\0') {
-		sb_str(b, "@=");
+		strbuf_puts(b, "@=");
 		return;
 	}
-	sb_str(b, "\"");
+	strbuf_puts(b, "\"");
 	for (; *name != '\0'; name++) {
 		if (*name == '\\' || *name == '"')
-			sb_str(b, "\\");
-		sb_put(b, name, 1);
+			strbuf_puts(b, "\\");
+		strbuf_put(b, name, 1);
 	}
-	sb_str(b, "\"=");
+	strbuf_puts(b, "\"=");
 }
 
 /* Appends hex data to the line in b, wrapping as regedit does, and moves
  * the finished lines into lv. */
 static int
-emit_hex(const struct regfile *rf, struct sbuf *b, struct lvec *lv,
+emit_hex(const struct regfile *rf, struct strbuf *b, struct lvec *lv,
     uint32_t type, const unsigned char *d, size_t n)
 {
 	char pre[24], byte[3];
@@ -1196,19 +1147,19 @@ emit_hex(const struct regfile *rf, struct sbuf *b, struct lvec *lv,
 	else
 		snprintf(pre, sizeof(pre), "hex(%x):", (unsigned)type);
 	width = utf16_units(b->s, b->len) + strlen(pre);
-	sb_str(b, pre);
+	strbuf_puts(b, pre);
 	for (i = 0; i < n; i++) {
 		snprintf(byte, sizeof(byte), "%02x", d[i]);
-		sb_put(b, byte, 2);
+		strbuf_put(b, byte, 2);
 		if (i + 1 == n)
 			break;
-		sb_put(b, ",", 1);
+		strbuf_put(b, ",", 1);
 		width += 3;
 		if (width >= HEX_WRAP) {
-			sb_put(b, "\\", 1);
+			strbuf_put(b, "\\", 1);
 			if (lvec_take(lv, b, rf->eol) != 0)
 				return -1;
-			sb_str(b, "  ");
+			strbuf_puts(b, "  ");
 			width = 2;
 		}
 	}
@@ -1218,7 +1169,7 @@ emit_hex(const struct regfile *rf, struct sbuf *b, struct lvec *lv,
 /* Appends one string's bytes as a .reg file stores them, with its
  * terminator: UTF-16LE in version 5 files, 8-bit in REGEDIT4. */
 static int
-put_text(const struct regfile *rf, struct sbuf *d, const char *s, size_t n)
+put_text(const struct regfile *rf, struct strbuf *d, const char *s, size_t n)
 {
 	unsigned char *w;
 	size_t wn;
@@ -1226,14 +1177,14 @@ put_text(const struct regfile *rf, struct sbuf *d, const char *s, size_t n)
 	if (!utf8_valid(s, n))
 		return 1;
 	if (rf->v4) {
-		sb_put(d, s, n);
-		sb_put(d, "", 1);
+		strbuf_put(d, s, n);
+		strbuf_put(d, "", 1);
 		return 0;
 	}
 	if (utf8_to_utf16le(s, n, &w, &wn) != 0)
 		return -1;
-	sb_put(d, w, wn);
-	sb_put(d, "\0", 2);
+	strbuf_put(d, w, wn);
+	strbuf_put(d, "\0", 2);
 	free(w);
 	return 0;
 }
@@ -1241,7 +1192,7 @@ put_text(const struct regfile *rf, struct sbuf *d, const char *s, size_t n)
 /* The data bytes of a string type for hex(1), hex(2) or hex(7). */
 static int
 text_bytes(const struct regfile *rf, const struct regval *v,
-    struct sbuf *d)
+    struct strbuf *d)
 {
 	const char *s = v->data != NULL ? (const char *)v->data : "";
 	size_t len = v->data != NULL ? v->len : 0, pos = 0, n;
@@ -1255,15 +1206,15 @@ text_bytes(const struct regfile *rf, const struct regval *v,
 			return rc;
 		pos += n + 1;
 	}
-	sb_put(d, "\0", rf->v4 ? 1 : 2);
+	strbuf_put(d, "\0", rf->v4 ? 1 : 2);
 	return 0;
 }
 
 static int
-fmt_string(const struct regfile *rf, struct sbuf *b, struct lvec *lv,
+fmt_string(const struct regfile *rf, struct strbuf *b, struct lvec *lv,
     const char *name, const struct regval *v, struct cm_err *err)
 {
-	struct sbuf d = { 0 };
+	struct strbuf d = { 0 };
 	const char *s = v->data != NULL ? (const char *)v->data : "";
 	size_t n = v->data != NULL && v->len > 0 ? strnlen(s, v->len) : 0, i;
 	int rc;
@@ -1276,13 +1227,13 @@ fmt_string(const struct regfile *rf, struct sbuf *b, struct lvec *lv,
 	    memchr(s, '\r', n) == NULL) {
 		if (!utf8_valid(s, n))
 			goto bad;
-		sb_str(b, "\"");
+		strbuf_puts(b, "\"");
 		for (i = 0; i < n; i++) {
 			if (s[i] == '\\' || s[i] == '"')
-				sb_str(b, "\\");
-			sb_put(b, s + i, 1);
+				strbuf_puts(b, "\\");
+			strbuf_put(b, s + i, 1);
 		}
-		sb_str(b, "\"");
+		strbuf_puts(b, "\"");
 		return lvec_take(lv, b, rf->eol) ? cm_err_nomem(err) : 0;
 	}
 	if ((rc = text_bytes(rf, v, &d)) > 0) {
@@ -1310,14 +1261,14 @@ static int
 fmt_record(const struct regfile *rf, const char *name,
     const struct regval *v, struct lvec *lv, struct cm_err *err)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	unsigned char le[8];
 	char num[32];
 	size_t i;
 
 	sb_name(&b, name);
 	if (v == NULL) {
-		sb_str(&b, "-");
+		strbuf_puts(&b, "-");
 		return lvec_take(lv, &b, rf->eol) ? cm_err_nomem(err) : 0;
 	}
 	switch (v->type) {
@@ -1330,7 +1281,7 @@ fmt_record(const struct regfile *rf, const char *name,
 		}
 		snprintf(num, sizeof(num), "dword:%08lx",
 		    (unsigned long)v->num);
-		sb_str(&b, num);
+		strbuf_puts(&b, num);
 		return lvec_take(lv, &b, rf->eol) ? cm_err_nomem(err) : 0;
 	case REGT_QWORD:
 		for (i = 0; i < 8; i++)
@@ -1427,7 +1378,7 @@ put_record(struct regfile *rf, const char *key, const char *name,
     const struct regval *v, struct cm_err *err)
 {
 	struct lvec lv = { 0 };
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	unsigned char *drop = NULL;
 	size_t i, at, h = SIZE_MAX;
 	int newkey = 0, rc;
@@ -1452,9 +1403,9 @@ put_record(struct regfile *rf, const char *key, const char *name,
 		if (!is_blank(&rf->lines[rf->nlines - 1]) &&
 		    lvec_push(&lv, "", rf->eol) != 0)
 			goto nomem;
-		sb_str(&b, "[" HKLM_LONG);
-		sb_str(&b, key + 4);
-		sb_str(&b, "]");
+		strbuf_puts(&b, "[" HKLM_LONG);
+		strbuf_puts(&b, key + 4);
+		strbuf_puts(&b, "]");
 		if (lvec_take(&lv, &b, rf->eol) != 0)
 			goto nomem;
 	}
@@ -1505,7 +1456,7 @@ regfile_delete_value(struct regfile *rf, const char *key, const char *name,
 		if ((rf->recs[i].kind == REC_VALUE ||
 		    rf->recs[i].kind == REC_DELVALUE) &&
 		    key_is(rf, rf->recs[i].key, key) &&
-		    ci_equal(rf->recs[i].name, name)) {
+		    ci_eq(rf->recs[i].name, name)) {
 			drop_rec(drop, &rf->recs[i]);
 			any = 1;
 		}
@@ -1588,17 +1539,17 @@ int
 regfile_serialize(const struct regfile *rf, unsigned char **buf,
     size_t *len, struct cm_err *err)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	unsigned char *w, *o;
 	size_t i, wn;
 
 	*buf = NULL;
 	*len = 0;
 	if (rf->enc == REGFILE_UTF8 && rf->bom)
-		sb_put(&b, "\xEF\xBB\xBF", 3);
+		strbuf_put(&b, "\xEF\xBB\xBF", 3);
 	for (i = 0; i < rf->nlines; i++) {
-		sb_put(&b, rf->lines[i].text, rf->lines[i].len);
-		sb_str(&b, eol_text(rf->lines[i].eol));
+		strbuf_put(&b, rf->lines[i].text, rf->lines[i].len);
+		strbuf_puts(&b, eol_text(rf->lines[i].eol));
 	}
 	if (b.s == NULL && !b.failed && (b.s = calloc(1, 1)) == NULL)
 		b.failed = 1;

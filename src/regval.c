@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "utf.h"
 
 static const struct {
@@ -389,104 +390,69 @@ regval_hex(const unsigned char *bytes, size_t len)
 	return s;
 }
 
-/* A growing string for regval_format. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	char *ns;
-	size_t cap;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = (b->len + n + 1) * 2;
-		if ((ns = realloc(b->s, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_put(b, s, strlen(s));
-}
-
 /* A string in double quotes, with " and \ and control characters escaped so
  * that the rendering stays on one line. */
 static void
-sb_quoted(struct sbuf *b, const char *s)
+sb_quoted(struct strbuf *b, const char *s)
 {
 	char esc[8];
 
-	sb_put(b, "\"", 1);
+	strbuf_put(b, "\"", 1);
 	for (; *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\') {
 			esc[0] = '\\';
 			esc[1] = *s;
-			sb_put(b, esc, 2);
+			strbuf_put(b, esc, 2);
 		} else if ((unsigned char)*s < 0x20) {
 			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char)*s);
-			sb_str(b, esc);
+			strbuf_puts(b, esc);
 		} else
-			sb_put(b, s, 1);
+			strbuf_put(b, s, 1);
 	}
-	sb_put(b, "\"", 1);
+	strbuf_put(b, "\"", 1);
 }
 
 char *
 regval_format(const struct regval *v)
 {
-	struct sbuf b = { NULL, 0, 0, 0 };
+	struct strbuf b = { NULL, 0, 0, 0 };
 	char num[64], *hex;
 	const char *p;
 
-	sb_put(&b, "", 0);
+	strbuf_put(&b, "", 0);
 	switch (v->type) {
 	case REGT_DWORD:
 		snprintf(num, sizeof(num), "%" PRIu64 " (0x%08" PRIx64 ")",
 		    v->num, v->num);
-		sb_str(&b, num);
+		strbuf_puts(&b, num);
 		break;
 	case REGT_QWORD:
 		snprintf(num, sizeof(num), "%" PRIu64 " (0x%016" PRIx64 ")",
 		    v->num, v->num);
-		sb_str(&b, num);
+		strbuf_puts(&b, num);
 		break;
 	case REGT_SZ:
 	case REGT_EXPAND_SZ:
 		sb_quoted(&b, v->len ? (const char *)v->data : "");
 		break;
 	case REGT_MULTI_SZ:
-		sb_put(&b, "[", 1);
+		strbuf_put(&b, "[", 1);
 		for (p = regval_multi_first(v); p != NULL;
 		    p = regval_multi_next(v, p)) {
 			if (p != (const char *)v->data)
-				sb_put(&b, ", ", 2);
+				strbuf_put(&b, ", ", 2);
 			sb_quoted(&b, p);
 		}
-		sb_put(&b, "]", 1);
+		strbuf_put(&b, "]", 1);
 		break;
 	default:
 		if ((hex = regval_hex(v->data, v->len)) == NULL) {
 			b.failed = 1;
 			break;
 		}
-		sb_str(&b, "hex \"");
-		sb_str(&b, hex);
-		sb_str(&b, "\"");
+		strbuf_puts(&b, "hex \"");
+		strbuf_puts(&b, hex);
+		strbuf_puts(&b, "\"");
 		free(hex);
 		break;
 	}

@@ -14,6 +14,7 @@
 #include "profile.h"
 #include "report_int.h"
 #include "sysutil.h"
+#include "text.h"
 
 /* A pid is an unsigned long (32 bits on Windows); JSON integers are
  * json_int_t (a long long). */
@@ -425,22 +426,6 @@ parse_side(struct ld *l, const json_t *so, const char *where,
 	return parse_data(l, dw, type, data, &rv->value);
 }
 
-static int
-ascii_casecmp(const char *a, const char *b)
-{
-	int ca, cb;
-
-	do {
-		ca = (unsigned char)*a++;
-		cb = (unsigned char)*b++;
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-	} while (ca == cb && ca != '\0');
-	return ca - cb;
-}
-
 /* The canonical form profile_canon_key() gives: HKLM\ then non-empty
  * components separated by single backslashes. */
 static int
@@ -667,8 +652,8 @@ parse_settings(struct ld *l, const json_t *root, struct report *r)
 		 * value would make a revert write it twice. */
 		for (k = 0; k < i; k++)
 			if (r->settings[k].view == s->view &&
-			    ascii_casecmp(r->settings[k].key, s->key) == 0 &&
-			    ascii_casecmp(r->settings[k].value, s->value) == 0) {
+			    text_casecmp(r->settings[k].key, s->key) == 0 &&
+			    text_casecmp(r->settings[k].value, s->value) == 0) {
 				elem(w, "settings", i);
 				return bad(l, w, "the same value as settings[%zu]",
 				    k);
@@ -696,7 +681,7 @@ parse_services(struct ld *l, const json_t *root, struct report *r)
 		    &r->services[i]) != 0)
 			return -1;
 		for (k = 0; k < i; k++)
-			if (ascii_casecmp(r->services[k].name,
+			if (text_casecmp(r->services[k].name,
 			    r->services[i].name) == 0) {
 				elem(w, "services", i);
 				return bad(l, w, "the same service as "

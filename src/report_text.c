@@ -8,59 +8,16 @@
 #include <string.h>
 
 #include "report_int.h"
+#include "text.h"
 
 /* The [action] tags of the settings are aligned in one column, as wide as
  * the longest line up to this many columns: registry paths are long, but
  * one long REG_MULTI_SZ must not push every tag off screen. */
 #define ALIGN_MAX 160
 
-/* A growing string; on allocation failure it keeps what it has and says
- * so at the end, because printing has no error path. */
-struct sb {
-	char *s;
-	size_t len, cap;
-	int failed;
-};
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	size_t cap;
-	char *ns;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->s != NULL ? b->s + b->len : NULL,
-	    b->s != NULL ? b->cap - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	if (b->s == NULL || b->len + (size_t)n + 1 > b->cap) {
-		cap = (b->len + (size_t)n + 1) * 2;
-		if ((ns = realloc(b->s, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-		va_start(ap, fmt);
-		vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
-}
-
 /* The text, or a marker when memory ran out while building it. */
 static const char *
-sb_text(const struct sb *b)
+sb_text(const struct strbuf *b)
 {
 	return b->failed || b->s == NULL ? "(out of memory)" : b->s;
 }
@@ -93,7 +50,7 @@ planned(const struct report *r)
 
 /* "1 setting set, 2 created, 1 service restarted" (or "to set" ...). */
 static void
-counts(struct sb *b, const struct report *r, int future)
+counts(struct strbuf *b, const struct report *r, int future)
 {
 	static const char *const act[] = { "set", "create", "delete" };
 	static const char *const done[] = { "set", "created", "deleted" };
@@ -110,19 +67,19 @@ counts(struct sb *b, const struct report *r, int future)
 	for (k = 0; k < 3; k++) {
 		if (n[k] == 0)
 			continue;
-		sb_printf(b, "%s%zu%s %s%s", first ? "" : ", ", n[k],
+		strbuf_printf(b, "%s%zu%s %s%s", first ? "" : ", ", n[k],
 		    !first ? "" : n[k] == 1 ? " setting" : " settings",
 		    future ? "to " : "", future ? act[k] : done[k]);
 		first = 0;
 	}
 	if (restarts > 0) {
-		sb_printf(b, "%s%zu service%s %s", first ? "" : ", ", restarts,
+		strbuf_printf(b, "%s%zu service%s %s", first ? "" : ", ", restarts,
 		    restarts == 1 ? "" : "s", future ? "to restart" :
 		    "restarted");
 		first = 0;
 	}
 	if (first)
-		sb_printf(b, "nothing to change");
+		strbuf_printf(b, "nothing to change");
 }
 
 /* A service state after a failure (see apply.c) that means the service is
@@ -156,7 +113,7 @@ any_state(const struct report *r)
 
 /* After a failed rollback: what is left, by the states apply recorded. */
 static void
-leftovers(struct sb *b, const struct report *r)
+leftovers(struct strbuf *b, const struct report *r)
 {
 	size_t changed = 0, unknown = 0, svc = 0, i;
 	int first = 1;
@@ -168,48 +125,48 @@ leftovers(struct sb *b, const struct report *r)
 	for (i = 0; i < r->nservices; i++)
 		svc += service_left_wrong(r->services[i].state);
 	if (changed > 0) {
-		sb_printf(b, "%zu setting%s still changed", changed,
+		strbuf_printf(b, "%zu setting%s still changed", changed,
 		    changed == 1 ? "" : "s");
 		first = 0;
 	}
 	if (unknown > 0) {
-		sb_printf(b, "%s%zu setting%s in an unknown state",
+		strbuf_printf(b, "%s%zu setting%s in an unknown state",
 		    first ? "" : ", ", unknown, unknown == 1 ? "" : "s");
 		first = 0;
 	}
 	if (svc > 0) {
-		sb_printf(b, "%s%zu service%s not running as before",
+		strbuf_printf(b, "%s%zu service%s not running as before",
 		    first ? "" : ", ", svc, svc == 1 ? "" : "s");
 		first = 0;
 	}
 	if (first)
-		sb_printf(b, "see the errors below");
+		strbuf_printf(b, "see the errors below");
 }
 
 static void
-headline(struct sb *b, const struct report *r)
+headline(struct strbuf *b, const struct report *r)
 {
 	const char *o = r->outcome != NULL ? r->outcome : "unknown";
 
 	if (strcmp(o, "unchanged") == 0 || strcmp(o, "compliant") == 0) {
-		sb_printf(b, "compliant: nothing to change");
+		strbuf_printf(b, "compliant: nothing to change");
 		return;
 	}
 	if (strcmp(o, "changed") == 0 || strcmp(o, "planned") == 0 ||
 	    strcmp(o, "not_compliant") == 0) {
 		if (strcmp(o, "changed") == 0)
-			sb_printf(b, "changed: ");
+			strbuf_printf(b, "changed: ");
 		else if (is(r->command, "check") ||
 		    strcmp(o, "not_compliant") == 0)
-			sb_printf(b, "not compliant: ");
+			strbuf_printf(b, "not compliant: ");
 		else
-			sb_printf(b, "planned (dry run): ");
+			strbuf_printf(b, "planned (dry run): ");
 		if (r->toggle_to != NULL)
-			sb_printf(b, "%s %s, ", strcmp(o, "changed") == 0 ?
+			strbuf_printf(b, "%s %s, ", strcmp(o, "changed") == 0 ?
 			    "toggled" : "toggle", r->toggle_to);
 		counts(b, r, strcmp(o, "changed") != 0);
 	} else if (strcmp(o, "rolled_back") == 0)
-		sb_printf(b, "ROLLED BACK: %s failed; every change was undone, "
+		strbuf_printf(b, "ROLLED BACK: %s failed; every change was undone, "
 		    "the machine is as before", r->command != NULL ?
 		    r->command : "the run");
 	else if (strcmp(o, "failed") == 0) {
@@ -217,54 +174,54 @@ headline(struct sb *b, const struct report *r)
 		 * anything; only a rollback records states, and only then
 		 * is something left to report. */
 		if (any_state(r)) {
-			sb_printf(b, "FAILED, rollback incomplete: ");
+			strbuf_printf(b, "FAILED, rollback incomplete: ");
 			leftovers(b, r);
 		} else
-			sb_printf(b, "FAILED: %s did not complete, see the errors "
+			strbuf_printf(b, "FAILED: %s did not complete, see the errors "
 			    "below", r->command != NULL ? r->command : "the run");
 	} else if (strcmp(o, "in_progress") == 0)
-		sb_printf(b, "INTERRUPTED: the run did not finish; values "
+		strbuf_printf(b, "INTERRUPTED: the run did not finish; values "
 		    "may be partly changed");
 	else
-		sb_printf(b, "%s", o);
+		strbuf_printf(b, "%s", o);
 }
 
 /* A key or value name: Windows allows control characters in them, which
  * would break the one-line-per-setting layout, so they are shown as \xNN
  * (as regval_format shows them in data). */
 static void
-name(struct sb *b, const char *s)
+name(struct strbuf *b, const char *s)
 {
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			sb_printf(b, "\\x%02x", (unsigned)(unsigned char)*s);
+			strbuf_printf(b, "\\x%02x", (unsigned)(unsigned char)*s);
 		else
-			sb_printf(b, "%c", *s);
+			strbuf_printf(b, "%c", *s);
 }
 
 /* One side of a setting: its data, "(absent)", or "?" (not observed);
  * the type is named when it is not the setting's. */
 static void
-side(struct sb *b, const struct report_value *rv, uint32_t stype)
+side(struct strbuf *b, const struct report_value *rv, uint32_t stype)
 {
 	char tbuf[REPORT_TYPE_NAME_MAX], *f;
 
 	if (!rv->known) {
-		sb_printf(b, "?");
+		strbuf_printf(b, "?");
 		return;
 	}
 	if (!rv->exists) {
-		sb_printf(b, "(absent)");
+		strbuf_printf(b, "(absent)");
 		return;
 	}
 	if ((f = regval_format(&rv->value)) == NULL) {
 		b->failed = 1;
 		return;
 	}
-	sb_printf(b, "%s", f);
+	strbuf_printf(b, "%s", f);
 	free(f);
 	if (rv->value.type != stype)
-		sb_printf(b, " (%s)", report_type_name(rv->value.type, tbuf));
+		strbuf_printf(b, " (%s)", report_type_name(rv->value.type, tbuf));
 }
 
 static int
@@ -277,7 +234,7 @@ same(const struct report_value *a, const struct report_value *b)
 /* "KEY\NAME (TYPE, 64-bit): BEFORE -> AFTER": a dry run shows the desired
  * data on the right; a run whose after is not the desired says so. */
 static void
-setting_body(struct sb *b, const struct report *r,
+setting_body(struct strbuf *b, const struct report *r,
     const struct report_setting *s)
 {
 	char tbuf[REPORT_TYPE_NAME_MAX];
@@ -286,78 +243,78 @@ setting_body(struct sb *b, const struct report *r,
 
 	assert(s->key != NULL && s->value != NULL);
 	name(b, s->key);
-	sb_printf(b, "\\");
+	strbuf_printf(b, "\\");
 	name(b, s->value[0] != '\0' ? s->value : "(Default)");
-	sb_printf(b, " (%s, %d-bit): ", report_type_name(s->type, tbuf),
+	strbuf_printf(b, " (%s, %d-bit): ", report_type_name(s->type, tbuf),
 	    s->view);
 	right = plan && s->desired.known ? &s->desired : &s->after;
 	side(b, &s->before, s->type);
 	if (is(s->action, "none") && same(right, &s->before))
 		return;
-	sb_printf(b, " -> ");
+	strbuf_printf(b, " -> ");
 	side(b, right, s->type);
 	if (!plan && !is(s->action, "none") && s->desired.known &&
 	    !same(&s->after, &s->desired)) {
-		sb_printf(b, ", wanted ");
+		strbuf_printf(b, ", wanted ");
 		side(b, &s->desired, s->type);
 	}
 }
 
 static void
-status(struct sb *b, const struct svc_status *st)
+status(struct strbuf *b, const struct svc_status *st)
 {
-	sb_printf(b, "%s", svc_state_name(st->state));
+	strbuf_printf(b, "%s", svc_state_name(st->state));
 	if (st->pid != 0)
-		sb_printf(b, ", pid %lu", st->pid);
+		strbuf_printf(b, ", pid %lu", st->pid);
 }
 
 /* A state word for a person: "restarted_again" -> "restarted again". */
 static void
-words(struct sb *b, const char *s)
+words(struct strbuf *b, const char *s)
 {
 	for (; *s != '\0'; s++)
-		sb_printf(b, "%c", *s == '_' ? ' ' : *s);
+		strbuf_printf(b, "%c", *s == '_' ? ' ' : *s);
 }
 
 /* "restart, pid 4242 -> 4243 (stop 12 ms, start 30 ms)". */
 static void
-service_body(struct sb *b, const struct report_service *sv)
+service_body(struct strbuf *b, const struct report_service *sv)
 {
-	sb_printf(b, "%s, ", sv->action != NULL ? sv->action : "?");
+	strbuf_printf(b, "%s, ", sv->action != NULL ? sv->action : "?");
 	if (sv->before_known && sv->after_known &&
 	    sv->before.state == SVC_RUNNING && sv->after.state == SVC_RUNNING &&
 	    sv->before.pid != sv->after.pid)
-		sb_printf(b, "pid %lu -> %lu", sv->before.pid, sv->after.pid);
+		strbuf_printf(b, "pid %lu -> %lu", sv->before.pid, sv->after.pid);
 	else if (sv->before_known && sv->after_known &&
 	    (sv->before.state != sv->after.state ||
 	    sv->before.pid != sv->after.pid)) {
 		status(b, &sv->before);
-		sb_printf(b, " -> ");
+		strbuf_printf(b, " -> ");
 		status(b, &sv->after);
 	} else if (sv->before_known)
 		status(b, &sv->before);
 	else if (sv->after_known)
 		status(b, &sv->after);
 	else
-		sb_printf(b, "status unknown");
+		strbuf_printf(b, "status unknown");
 	if (sv->stop_ms >= 0 && sv->start_ms >= 0)
-		sb_printf(b, " (stop %ld ms, start %ld ms)", sv->stop_ms,
+		strbuf_printf(b, " (stop %ld ms, start %ld ms)", sv->stop_ms,
 		    sv->start_ms);
 	else if (sv->stop_ms >= 0)
-		sb_printf(b, " (stop %ld ms, not started)", sv->stop_ms);
+		strbuf_printf(b, " (stop %ld ms, not started)", sv->stop_ms);
 	else if (sv->start_ms >= 0)
-		sb_printf(b, " (start %ld ms)", sv->start_ms);
+		strbuf_printf(b, " (start %ld ms)", sv->start_ms);
 	if (sv->state != NULL) {
-		sb_printf(b, "  [");
+		strbuf_printf(b, "  [");
 		words(b, sv->state);
-		sb_printf(b, "]");
+		strbuf_printf(b, "]");
 	}
 }
 
 static void
 print_settings(const struct report *r, FILE *out)
 {
-	struct sb *bodies;
+	struct strbuf *bodies;
 	size_t i, w, width = 0;
 
 	if (r->nsettings == 0)
@@ -389,7 +346,7 @@ static void
 print_services(const struct report *r, FILE *out)
 {
 	const struct report_service *sv;
-	struct sb b;
+	struct strbuf b;
 	size_t i, k, w, width = 0;
 
 	if (r->nservices == 0)
@@ -423,7 +380,7 @@ print_services(const struct report *r, FILE *out)
 void
 report_print_text(const struct report *r, FILE *out)
 {
-	struct sb b = { NULL, 0, 0, 0 };
+	struct strbuf b = { NULL, 0, 0, 0 };
 	size_t i;
 
 	headline(&b, r);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sysutil.h"
+#include "text.h"
 
 /* err.h defines it on the win32 branch (mingw needs gnu_printf for %zu);
  * this stands in until that is merged. */
@@ -84,17 +85,6 @@ struct parse {
 	size_t errline;       /* 1-based line of the first error, 0 if none */
 	struct cm_err *err;
 };
-
-static int
-ieq(const char *a, const char *b)
-{
-	while (*a != '\0' && tolower((unsigned char)*a) ==
-	    tolower((unsigned char)*b)) {
-		a++;
-		b++;
-	}
-	return *a == '\0' && *b == '\0';
-}
 
 static char *
 dupn(const char *s, size_t n)
@@ -175,7 +165,7 @@ doc_find(const struct doc *d, const char *name)
 	size_t i;
 
 	for (i = 0; i < d->nsvcs; i++)
-		if (ieq(d->svcs[i].name, name))
+		if ((text_casecmp(d->svcs[i].name, name) == 0))
 			return &d->svcs[i];
 	return NULL;
 }
@@ -376,7 +366,7 @@ parse_state(const char *s, enum svc_state *out)
 	size_t i;
 
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (ieq(s, svc_state_name(ok[i]))) {
+		if ((text_casecmp(s, svc_state_name(ok[i])) == 0)) {
 			*out = ok[i];
 			return 0;
 		}
@@ -461,7 +451,7 @@ parse_value(struct parse *p, size_t line, struct svc *v, enum key k,
 	case K_FAIL:
 		for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]);
 		    i++)
-			if (ieq(val, fault_names[i]))
+			if ((text_casecmp(val, fault_names[i]) == 0))
 				break;
 		if (i == sizeof(fault_names) / sizeof(fault_names[0]))
 			parse_fail(p, line, "[%s]: fail '%s' is not none, "
@@ -491,7 +481,7 @@ handler(void *user, const char *section, const char *name, const char *val)
 	}
 	v = &p->d->svcs[p->cur];
 	for (k = 0; k < K_COUNT; k++)
-		if (ieq(name, key_names[k]))
+		if ((text_casecmp(name, key_names[k]) == 0))
 			break;
 	if (k == K_COUNT) {
 		parse_fail(p, li + 1, "[%s]: unknown key '%s' (known: state, "
@@ -856,7 +846,7 @@ tried_before(struct simsvc *s, const char *name, struct cm_err *err)
 	size_t i;
 
 	for (i = 0; i < s->ntried; i++)
-		if (ieq(s->tried[i], name))
+		if ((text_casecmp(s->tried[i], name) == 0))
 			return 1;
 	if ((nt = realloc(s->tried, (s->ntried + 1) * sizeof(*nt))) == NULL)
 		return cm_err_nomem(err);

@@ -1,0 +1,39 @@
+/* text.h - small text helpers shared by the parsers and printers: a
+ * growable string, and ASCII case-insensitive comparison (how the registry
+ * and the Service Control Manager match names: ASCII letters fold, nothing
+ * else does, whatever the locale). */
+#ifndef CM_TEXT_H
+#define CM_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * A growable NUL-terminated string.  Start from all zeroes.  A failed
+ * allocation sets `failed` and turns later appends into no-ops, so that a
+ * printer can build a whole text and check once at the end.  s is NULL
+ * until something was appended; the owner frees it (strbuf_free).
+ */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+	int failed;
+};
+
+void strbuf_put(struct strbuf *b, const void *s, size_t n);
+void strbuf_puts(struct strbuf *b, const char *s);
+void strbuf_printf(struct strbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Frees b->s and zeroes b. */
+void strbuf_free(struct strbuf *b);
+
+/* strcmp() with ASCII letters folded to lower case. */
+int text_casecmp(const char *a, const char *b);
+
+/* The same for at most n bytes. */
+int text_ncasecmp(const char *a, const char *b, size_t n);
+
+#endif
