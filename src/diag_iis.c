@@ -1,7 +1,7 @@
 /* diag_iis.c - the IIS W3C log parser: columns mapped from each #Fields:
  * line; the hot loop of `diagnose` on a busy management point. */
 #include "diag_parsers.h"
-#include "diag_time.h"
+#include "utctime.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -242,5 +242,5 @@ diag_iis_time(const struct diag_iis_rec *r, time_t *utc)
 			v[i] = v[i] * 10 + (p[k] - '0');
 		}
 	}
-	return diag_time_utc(v[0], v[1], v[2], v[3], v[4], v[5], 0, utc);
+	return utc_from_local(v[0], v[1], v[2], v[3], v[4], v[5], 0, utc);
 }

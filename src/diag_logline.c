@@ -2,7 +2,7 @@
  * and the scan that hands a file to its parser. */
 #include "diag_logline.h"
 #include "diag_parsers.h"
-#include "diag_time.h"
+#include "utctime.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,7 +191,7 @@ diag_cm_time(const char *date, size_t datelen, const char *tm, size_t tmlen,
 	}
 	if (p != e)
 		return -1;
-	return diag_time_utc((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s,
+	return utc_from_local((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s,
 	    bias, utc);
 }
 

@@ -1,6 +1,6 @@
 /* diag_output.c - the diagnose report as text and as JSON. */
 #include "diag_output.h"
-#include "diag_time.h"
+#include "utctime.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -88,14 +88,14 @@ put_line(FILE *out, const char *s)
 static void
 put_span(FILE *out, int has_time, time_t first, time_t last)
 {
-	char a[DIAG_TIME_STRLEN], b[DIAG_TIME_STRLEN];
+	char a[UTC_STRLEN], b[UTC_STRLEN];
 
 	if (!has_time) {
 		fputs("no time logged", out);
 		return;
 	}
-	diag_time_fmt(first, a);
-	diag_time_fmt(last, b);
+	utc_format(first, a);
+	utc_format(last, b);
 	if (first == last)
 		fprintf(out, "at %s", a);
 	else
@@ -105,7 +105,7 @@ put_span(FILE *out, int has_time, time_t first, time_t last)
 static void
 text_finding(FILE *out, size_t no, const struct diag_finding *fd)
 {
-	char t[DIAG_TIME_STRLEN];
+	char t[UTC_STRLEN];
 	size_t i;
 
 	fprintf(out, "%zu. %s [%s]", no, fd->id, fd->severity);
@@ -154,7 +154,7 @@ text_finding(FILE *out, size_t no, const struct diag_finding *fd)
 		const struct diag_evidence *ev = &fd->ev[i];
 		fprintf(out, "     %s:%ld ", ev->file->path, ev->line);
 		if (ev->has_time) {
-			diag_time_fmt(ev->utc, t);
+			utc_format(ev->utc, t);
 			fprintf(out, "%s ", t);
 		}
 		put_line(out, ev->text);
@@ -233,11 +233,11 @@ jstr(struct jb *b, const char *s)
 static json_t *
 jtime(struct jb *b, int has_time, time_t t)
 {
-	char s[DIAG_TIME_STRLEN];
+	char s[UTC_STRLEN];
 
 	if (!has_time)
 		return json_null();
-	diag_time_fmt(t, s);
+	utc_format(t, s);
 	return jstr(b, s);
 }
 

@@ -1,6 +1,7 @@
 /* diagnose.c - `cmremedy diagnose`: walk the paths, scan each file into
  * the rules, write the report, pick the exit code. */
 #include "diagnose.h"
+#include "utctime.h"
 #include "diag_logline.h"
 #include "diag_output.h"
 #include "diag_rules.h"
@@ -80,4 +81,10 @@ out:
 	free(r.files);
 	diag_rules_free(r.rules);
 	return rc;
+}
+
+int
+diag_parse_time(const char *s, time_t *out)
+{
+	return utc_parse(s, out);
 }

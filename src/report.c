@@ -12,6 +12,7 @@
 
 #include "report_int.h"
 #include "sysutil.h"
+#include "utctime.h"
 #include "utf.h"
 
 #ifndef CM_VERSION
@@ -81,100 +82,24 @@ report_add_error(struct report *r, const char *step, const char *msg)
 	return 0;
 }
 
-/* ---- times: proleptic Gregorian calendar, UTC, without gmtime_r/timegm
- * (neither is in C11, and the Windows CRT spells them differently). ---- */
-
-/* Days since 1970-01-01 of a civil date (m 1..12, d 1..31); the year is
- * counted in 400-year eras of 146097 days, each starting on March 1 so that
- * the leap day falls at the end of its year. */
-static long long
-days_from_civil(long long y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The inverse of days_from_civil. */
-static void
-civil_from_days(long long z, long long *y, int *m, int *d)
-{
-	long long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
+/* ---- times ---- */
 
 void
 report_format_time(time_t t, char buf[32])
 {
-	long long s = (long long)t, days, rem, y;
-	int m, d;
-
-	days = s / 86400;
-	rem = s % 86400;
-	if (rem < 0) {
-		rem += 86400;
-		days--;
-	}
-	civil_from_days(days, &y, &m, &d);
-	/* Years outside 0..9999 do not fit the format; they only come from a
-	 * broken clock, and are clamped rather than printed wrongly wide. */
-	if (y < 0 || y > 9999) {
-		strcpy(buf, y < 0 ? "0000-01-01T00:00:00Z" :
-		    "9999-12-31T23:59:59Z");
-		return;
-	}
-	snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, m, d,
-	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	utc_format(t, buf);
 }
 
-static int
-digits(const char *s, int n, int *out)
-{
-	int i, v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
+/* Only the exact form report_format_time writes is a report time. */
 int
 report_parse_time(const char *s, time_t *t)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	int y, mo, d, h, mi, se, leap;
-
-	if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
-	    digits(s, 4, &y) || digits(s + 5, 2, &mo) ||
-	    digits(s + 8, 2, &d) || digits(s + 11, 2, &h) ||
-	    digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
+	if (strlen(s) != UTC_STRLEN - 1 || s[10] != 'T' || s[19] != 'Z')
 		return -1;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || se > 59)
+	/* utc_parse lets logs carry a leap second; the tool never writes one. */
+	if (s[17] == '6')
 		return -1;
-	*t = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 +
-	    mi * 60 + se);
-	return 0;
+	return utc_parse(s, t);
 }
 
 /* ---- type names ---- */

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "diag_parsers.h"
-#include "diag_time.h"
+#include "utctime.h"
 #include "diagnose.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s, back[DIAG_TIME_STRLEN];
+	char *s, back[UTC_STRLEN];
 	const char *sp;
 	time_t t, t2;
 
@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	if (diag_parse_time(s, &t) == 0) {
-		diag_time_fmt(t, back);
+		utc_format(t, back);
 		if (diag_parse_time(back, &t2) != 0 || t2 != t)
 			abort();
 	}

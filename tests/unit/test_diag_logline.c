@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "diag_logline.h"
-#include "diag_time.h"
+#include "utctime.h"
 
 #define D TEST_DATA "/diag/"
 #define MAXR 64
@@ -21,12 +21,12 @@
 struct got {
 	size_t n, niis;
 	struct {
-		char msg[700], comp[64], when[DIAG_TIME_STRLEN];
+		char msg[700], comp[64], when[UTC_STRLEN];
 		long line;
 		int has_time;
 	} r[MAXR];
 	struct {
-		char stem[64], cip[64], when[DIAG_TIME_STRLEN], text[300];
+		char stem[64], cip[64], when[UTC_STRLEN], text[300];
 		int status, sub;
 		long line;
 	} i[MAXR];
@@ -55,7 +55,7 @@ on_rec(void *ctx, const struct diag_file *f, const struct diag_rec *r)
 	g->r[g->n].has_time = r->has_time;
 	g->r[g->n].when[0] = '\0';
 	if (r->has_time)
-		diag_time_fmt(r->utc, g->r[g->n].when);
+		utc_format(r->utc, g->r[g->n].when);
 	g->n++;
 }
 
@@ -76,7 +76,7 @@ on_iis(void *ctx, const struct diag_file *f, const struct diag_iis_rec *r)
 	g->i[g->niis].line = r->line;
 	g->i[g->niis].when[0] = '\0';
 	if (diag_iis_time(r, &t) == 0)
-		diag_time_fmt(t, g->i[g->niis].when);
+		utc_format(t, g->i[g->niis].when);
 	g->niis++;
 }
 

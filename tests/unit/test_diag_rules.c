@@ -12,7 +12,7 @@
 
 #include "diag_logline.h"
 #include "diag_rules.h"
-#include "diag_time.h"
+#include "utctime.h"
 #include "diagnose.h"
 
 #define D TEST_DATA "/diag/"
@@ -86,9 +86,9 @@ find(const struct diag_rules *r, const char *id, const char *stage)
 static const char *
 when(time_t t)
 {
-	static char b[DIAG_TIME_STRLEN];
+	static char b[UTC_STRLEN];
 
-	diag_time_fmt(t, b);
+	utc_format(t, b);
 	return b;
 }
 

@@ -1,6 +1,6 @@
-/* diag_time.c - proleptic Gregorian dates <-> seconds since 1970 (UTC). */
-#include "diag_time.h"
-#include "diagnose.h"
+/* utctime.c - proleptic Gregorian dates <-> seconds since 1970 (UTC),
+ * without the C library's time zone state. */
+#include "utctime.h"
 
 #include <string.h>
 
@@ -46,7 +46,7 @@ days_in_month(int y, int m)
 }
 
 int
-diag_time_utc(int year, int mon, int day, int hour, int min, int sec,
+utc_from_local(int year, int mon, int day, int hour, int min, int sec,
     long bias, time_t *out)
 {
 	long long s;
@@ -76,7 +76,7 @@ put(char *p, unsigned v, int n)
 }
 
 void
-diag_time_fmt(time_t t, char *buf)
+utc_format(time_t t, char *buf)
 {
 	long long s = (long long)t, days, rem;
 	int y, m, d;
@@ -85,7 +85,14 @@ diag_time_fmt(time_t t, char *buf)
 	days = (s >= 0 ? s : s - 86399) / 86400;
 	rem = s - days * 86400;
 	civil_from_days(days, &y, &m, &d);
-	p = put(p, (unsigned)(y < 0 ? 0 : y % 10000), 4);
+	/* Years outside 0..9999 do not fit the format; they only come from a
+	 * broken clock, and are clamped rather than printed wrongly. */
+	if (y < 0 || y > 9999) {
+		strcpy(buf, y < 0 ? "0000-01-01T00:00:00Z" :
+		    "9999-12-31T23:59:59Z");
+		return;
+	}
+	p = put(p, (unsigned)y, 4);
 	*p++ = '-';
 	p = put(p, (unsigned)m, 2);
 	*p++ = '-';
@@ -127,7 +134,7 @@ lit(const char **p, char c)
 }
 
 int
-diag_parse_time(const char *s, time_t *out)
+utc_parse(const char *s, time_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0;
 
@@ -144,5 +151,5 @@ diag_parse_time(const char *s, time_t *out)
 	}
 	if (*s != '\0')
 		return -1;
-	return diag_time_utc(y, mo, d, h, mi, se, 0, out);
+	return utc_from_local(y, mo, d, h, mi, se, 0, out);
 }

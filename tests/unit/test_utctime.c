@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "diag_parsers.h"
-#include "diag_time.h"
+#include "utctime.h"
 #include "diagnose.h"
 
 /* 2026-01-02T00:00:00Z, computed independently: 56 years of days from
@@ -21,13 +21,13 @@ test_since_formats(void **state)
 	time_t t;
 	(void)state;
 
-	assert_int_equal(diag_parse_time("2026-01-02", &t), 0);
+	assert_int_equal(utc_parse("2026-01-02", &t), 0);
 	assert_true(t == JAN2_2026);
-	assert_int_equal(diag_parse_time("2026-01-02T03:04:05Z", &t), 0);
+	assert_int_equal(utc_parse("2026-01-02T03:04:05Z", &t), 0);
 	assert_true(t == JAN2_2026 + 3 * 3600 + 4 * 60 + 5);
-	assert_int_equal(diag_parse_time("2026-01-02 03:04:05", &t), 0);
+	assert_int_equal(utc_parse("2026-01-02 03:04:05", &t), 0);
 	assert_true(t == JAN2_2026 + 3 * 3600 + 4 * 60 + 5);
-	assert_int_equal(diag_parse_time("2026-01-02T03:04:05", &t), 0);
+	assert_int_equal(utc_parse("2026-01-02T03:04:05", &t), 0);
 	assert_true(t == JAN2_2026 + 3 * 3600 + 4 * 60 + 5);
 }
 
@@ -43,9 +43,9 @@ test_since_refuses_bad(void **state)
 	(void)state;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(diag_parse_time(bad[i], &t), -1);
-	assert_int_equal(diag_parse_time(NULL, &t), -1);
-	assert_int_equal(diag_parse_time("2024-02-29", &t), 0);
+		assert_int_equal(utc_parse(bad[i], &t), -1);
+	assert_int_equal(utc_parse(NULL, &t), -1);
+	assert_int_equal(utc_parse("2024-02-29", &t), 0);
 }
 
 static void
@@ -54,14 +54,14 @@ test_format_roundtrip(void **state)
 	static const char *in[] = { "1970-01-01T00:00:00Z",
 	    "2000-02-29T23:59:59Z", "2026-12-31T12:00:00Z",
 	    "1969-12-31T23:59:59Z", "9999-12-31T23:59:59Z" };
-	char out[DIAG_TIME_STRLEN];
+	char out[UTC_STRLEN];
 	time_t t;
 	size_t i;
 	(void)state;
 
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		assert_int_equal(diag_parse_time(in[i], &t), 0);
-		diag_time_fmt(t, out);
+		assert_int_equal(utc_parse(in[i], &t), 0);
+		utc_format(t, out);
 		assert_string_equal(out, in[i]);
 	}
 }
@@ -71,43 +71,43 @@ test_format_roundtrip(void **state)
 static void
 test_bias_sign(void **state)
 {
-	char out[DIAG_TIME_STRLEN];
+	char out[UTC_STRLEN];
 	time_t t;
 	(void)state;
 
 	assert_int_equal(diag_cm_time("01-02-2026", 10, "08:15:02.123+480",
 	    16, &t), 0);
-	diag_time_fmt(t, out);
+	utc_format(t, out);
 	assert_string_equal(out, "2026-01-02T16:15:02Z");
 	assert_int_equal(diag_cm_time("01-02-2026", 10, "18:30:00.000-120",
 	    16, &t), 0);
-	diag_time_fmt(t, out);
+	utc_format(t, out);
 	assert_string_equal(out, "2026-01-02T16:30:00Z");
 	assert_int_equal(diag_cm_time("01-02-2026", 10, "16:30:00.000+000",
 	    16, &t), 0);
-	diag_time_fmt(t, out);
+	utc_format(t, out);
 	assert_string_equal(out, "2026-01-02T16:30:00Z");
 	/* Across midnight and the year. */
 	assert_int_equal(diag_cm_time("12-31-2025", 10, "23:00:00.000+120",
 	    16, &t), 0);
-	diag_time_fmt(t, out);
+	utc_format(t, out);
 	assert_string_equal(out, "2026-01-01T01:00:00Z");
 }
 
 static void
 test_intune_style(void **state)
 {
-	char out[DIAG_TIME_STRLEN];
+	char out[UTC_STRLEN];
 	time_t t;
 	(void)state;
 
 	assert_int_equal(diag_cm_time("3-12-2026", 9, "9:05:07.1234567+000",
 	    19, &t), 0);
-	diag_time_fmt(t, out);
+	utc_format(t, out);
 	assert_string_equal(out, "2026-03-12T09:05:07Z");
 	/* No bias at all is taken as UTC. */
 	assert_int_equal(diag_cm_time("3-12-2026", 9, "9:05:08.5", 9, &t), 0);
-	diag_time_fmt(t, out);
+	utc_format(t, out);
 	assert_string_equal(out, "2026-03-12T09:05:08Z");
 }
 
