@@ -34,8 +34,9 @@ struct report_setting {
 	struct report_value desired;
 	struct report_value after;
 	const char *action;   /* "none" "set" "create" "delete"; static */
-	const char *state;    /* static, NULL = omitted: after a failure,
-			         "changed", "restored", "unknown" */
+	const char *state;    /* static, NULL = omitted; after a failure:
+			         "restored", "changed" (rollback failed),
+			         "unchanged" (never touched) */
 };
 
 struct report_service {
@@ -48,8 +49,10 @@ struct report_service {
 	char **dependents;    /* active dependents stopped and started
 			         again; owned */
 	size_t ndependents;
-	const char *state;    /* static, NULL = omitted; after a failure:
-			         "running", "stopped", "unknown" */
+	const char *state;    /* static, NULL = omitted; after a rollback,
+			         what it did: "restarted_again",
+			         "started_again", "stop_never_completed",
+			         "not_stopped", "rollback_failed" */
 };
 
 struct report_error {

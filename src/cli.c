@@ -1,0 +1,158 @@
+/* cli.c - option parsing and usage text. */
+#include "cli.h"
+
+#include <string.h>
+
+static const struct {
+	const char *name;
+	enum cli_cmd cmd;
+	unsigned opts;        /* which options the command takes */
+} commands[] = {
+#define O_BACKEND 1u
+#define O_JSON    2u
+#define O_DRYRUN  4u
+#define O_REPORT  8u
+#define O_SINCE   16u
+	{ "plan", CMD_PLAN, O_BACKEND | O_JSON },
+	{ "apply", CMD_APPLY, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
+	{ "check", CMD_CHECK, O_BACKEND | O_JSON },
+	{ "toggle", CMD_TOGGLE, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
+	{ "revert", CMD_REVERT, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
+	{ "diagnose", CMD_DIAGNOSE, O_JSON | O_SINCE },
+};
+
+void
+cli_usage(FILE *out)
+{
+	fputs(
+"usage: cmremedy plan   PROFILE [--backend SPEC] [--json]\n"
+"       cmremedy apply  PROFILE [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
+"       cmremedy check  PROFILE [--backend SPEC] [--json]\n"
+"       cmremedy toggle PROFILE [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
+"       cmremedy revert REPORT  [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
+"       cmremedy diagnose PATH... [--since TIME] [--json]\n"
+"       cmremedy --help | --version\n"
+"\n"
+"  SPEC is sim:DIR or win32 (default on Windows; elsewhere $CMREMEDY_BACKEND).\n"
+"  Exit status: 0 ok/compliant, 1 not compliant (check) or findings (diagnose),\n"
+"  2 usage/profile/report error, 3 system error before any change,\n"
+"  4 failed and rolled back, 5 failed and rollback failed.  See cmremedy(1).\n",
+	    out);
+}
+
+int
+cli_exit_for(enum cm_errkind kind)
+{
+	return kind == CM_ERR_USAGE || kind == CM_ERR_INPUT ? EXIT_USAGE :
+	    EXIT_SYSTEM;
+}
+
+const char *
+cli_cmd_name(enum cli_cmd cmd)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].cmd == cmd)
+			return commands[i].name;
+	return cmd == CMD_HELP ? "--help" : "--version";
+}
+
+/* Takes the value of an option: "--opt=value" or the next argument. */
+static int
+opt_value(int argc, char **argv, int *i, const char *eq, const char **out,
+    struct cm_err *err)
+{
+	if (eq != NULL) {
+		*out = eq + 1;
+	} else if (*i + 1 < argc) {
+		*out = argv[++*i];
+	} else
+		return cm_err_set(err, CM_ERR_USAGE, 0, "%s needs a value",
+		    argv[*i]);
+	if (**out == '\0')
+		return cm_err_set(err, CM_ERR_USAGE, 0, "%s needs a value",
+		    argv[*i]);
+	return 0;
+}
+
+/* Handles one option argument of command k. */
+static int
+parse_option(int argc, char **argv, int *i, size_t k, struct cli *c,
+    struct cm_err *err)
+{
+	const char *a = argv[*i], *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	unsigned allowed = commands[k].opts;
+
+#define IS(s) (n == strlen(s) && strncmp(a, s, n) == 0)
+	if (IS("--backend") && (allowed & O_BACKEND))
+		return opt_value(argc, argv, i, eq, &c->backend, err);
+	if (IS("--report") && (allowed & O_REPORT))
+		return opt_value(argc, argv, i, eq, &c->report, err);
+	if (IS("--since") && (allowed & O_SINCE))
+		return opt_value(argc, argv, i, eq, &c->since, err);
+	if (eq == NULL && IS("--json") && (allowed & O_JSON)) {
+		c->json = 1;
+		return 0;
+	}
+	if (eq == NULL && IS("--dry-run") && (allowed & O_DRYRUN)) {
+		c->dry_run = 1;
+		return 0;
+	}
+#undef IS
+	return cm_err_set(err, CM_ERR_USAGE, 0,
+	    "'%s' is not an option of '%s'", a, commands[k].name);
+}
+
+int
+cli_parse(int argc, char **argv, struct cli *c, struct cm_err *err)
+{
+	size_t k, n;
+	int i, opts_done = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (argc < 2)
+		return cm_err_set(err, CM_ERR_USAGE, 0, "no command given");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		c->cmd = CMD_HELP;
+		return argc == 2 ? 0 : cm_err_set(err, CM_ERR_USAGE, 0,
+		    "--help takes no arguments");
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		c->cmd = CMD_VERSION;
+		return argc == 2 ? 0 : cm_err_set(err, CM_ERR_USAGE, 0,
+		    "--version takes no arguments");
+	}
+	n = sizeof(commands) / sizeof(commands[0]);
+	for (k = 0; k < n && strcmp(argv[1], commands[k].name) != 0; k++)
+		;
+	if (k == n)
+		return cm_err_set(err, CM_ERR_USAGE, 0, "unknown command '%s'",
+		    argv[1]);
+	c->cmd = commands[k].cmd;
+	/* Operands are collected in place: argv[2..] is reused as the list. */
+	c->paths = argv + 2;
+	for (i = 2; i < argc; i++) {
+		if (!opts_done && strcmp(argv[i], "--") == 0) {
+			opts_done = 1;
+			continue;
+		}
+		if (!opts_done && argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (parse_option(argc, argv, &i, k, c, err) != 0)
+				return -1;
+			continue;
+		}
+		c->paths[c->npaths++] = argv[i];
+	}
+	if (c->npaths == 0)
+		return cm_err_set(err, CM_ERR_USAGE, 0, "'%s' needs %s",
+		    commands[k].name, c->cmd == CMD_REVERT ? "a REPORT" :
+		    c->cmd == CMD_DIAGNOSE ? "at least one PATH" : "a PROFILE");
+	if (c->cmd != CMD_DIAGNOSE && c->npaths > 1)
+		return cm_err_set(err, CM_ERR_USAGE, 0,
+		    "'%s' takes one %s, not %zu", commands[k].name,
+		    c->cmd == CMD_REVERT ? "REPORT" : "PROFILE", c->npaths);
+	c->target = c->paths[0];
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* cmd.h - the commands behind the command line (the tool layer, as curl's
+ * tool_*.c over lib/): load the profile or report, open the backend, run,
+ * print, and map the outcome to an exit code. */
+#ifndef CM_CMD_H
+#define CM_CMD_H
+
+#include <stdio.h>
+
+#include "cli.h"
+
+/* Runs the parsed command.  Results go to out (text or JSON), problems to
+ * errout as "cmremedy: message" lines.  Returns the exit code. */
+int cmd_run(const struct cli *c, FILE *out, FILE *errout);
+
+/* The default folder for reports: $CMREMEDY_REPORT_DIR; on Windows
+ * %ProgramData%\cmremedy\reports; else /var/lib/cmremedy/reports for root,
+ * otherwise $XDG_STATE_HOME/cmremedy/reports (~/.local/state/...).
+ * Returns a malloc'd path or NULL on allocation failure. */
+char *cmd_default_report_dir(void);
+
+#endif

@@ -1,0 +1,255 @@
+/* test_plan.c - the planner as a pure function of profile + observation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "plan.h"
+
+/* A profile of n DWORD settings wanting 1 (off 0 where has_off) and one
+ * service. */
+static struct profile *
+mk_profile(size_t n, int has_off)
+{
+	struct profile *p = profile_new("p.ini", "p");
+	struct profile_service *sv;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct profile_setting *s = profile_add_setting(p);
+
+		s->id = strdup("s");
+		s->key = strdup("HKLM\\SOFTWARE\\X");
+		s->value = strdup(i == 0 ? "A" : "B");
+		s->view = REGVIEW_64;
+		s->present = 1;
+		regval_set_number(&s->desired, REGT_DWORD, 1);
+		s->has_off = has_off;
+		if (has_off)
+			regval_set_number(&s->off, REGT_DWORD, 0);
+	}
+	sv = profile_add_service(p);
+	sv->name = strdup("SMS_EXECUTIVE");
+	return p;
+}
+
+/* An observation where setting i holds vals[i] (-1 = absent). */
+static void
+mk_obs(struct observation *o, const long *vals, size_t n, enum svc_state st)
+{
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	o->settings = calloc(n, sizeof(*o->settings));
+	o->services = calloc(1, sizeof(*o->services));
+	o->nsettings = n;
+	o->nservices = 1;
+	for (i = 0; i < n; i++) {
+		o->settings[i].key_exists = 1;
+		o->settings[i].exists = vals[i] >= 0;
+		if (vals[i] >= 0)
+			regval_set_number(&o->settings[i].value, REGT_DWORD,
+			    (uint64_t)vals[i]);
+	}
+	o->services[0].status.state = st;
+	o->services[0].status.pid = st == SVC_RUNNING ? 10 : 0;
+}
+
+static void
+test_apply_actions(void **state)
+{
+	struct profile *p = mk_profile(2, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 0, -1 };
+	(void)state;
+
+	mk_obs(&o, vals, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), 0);
+	assert_int_equal(pl.settings[0].action, ACT_SET);
+	assert_int_equal(pl.settings[1].action, ACT_CREATE);
+	assert_int_equal(pl.changes, 2);
+	assert_int_equal(pl.services[0].action, SVCACT_RESTART);
+	assert_ptr_equal(pl.settings[0].target, &p->settings[0].desired);
+	assert_null(pl.toggle_to);
+	plan_free(&pl);
+	observation_free(&o);
+	profile_free(p);
+}
+
+static void
+test_compliant_restarts_nothing(void **state)
+{
+	struct profile *p = mk_profile(2, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 1, 1 };
+	(void)state;
+
+	mk_obs(&o, vals, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), 0);
+	assert_int_equal(pl.changes, 0);
+	assert_int_equal(pl.settings[0].action, ACT_NONE);
+	assert_int_equal(pl.services[0].action, SVCACT_NONE);
+	plan_free(&pl);
+	observation_free(&o);
+	profile_free(p);
+}
+
+static void
+test_type_mismatch_is_a_change(void **state)
+{
+	struct profile *p = mk_profile(1, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 1 };
+	(void)state;
+
+	/* REG_SZ "1" is not REG_DWORD 1. */
+	mk_obs(&o, vals, 1, SVC_RUNNING);
+	regval_free(&o.settings[0].value);
+	regval_set_string(&o.settings[0].value, REGT_SZ, "1");
+	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), 0);
+	assert_int_equal(pl.settings[0].action, ACT_SET);
+	plan_free(&pl);
+	observation_free(&o);
+	profile_free(p);
+}
+
+static void
+test_stopped_service_not_started(void **state)
+{
+	struct profile *p = mk_profile(1, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 0 };
+	(void)state;
+
+	mk_obs(&o, vals, 1, SVC_STOPPED);
+	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), 0);
+	assert_int_equal(pl.changes, 1);
+	assert_int_equal(pl.services[0].action, SVCACT_NONE);
+	assert_non_null(strstr(pl.services[0].reason, "stopped"));
+	plan_free(&pl);
+	observation_free(&o);
+	profile_free(p);
+}
+
+static void
+test_toggle_direction(void **state)
+{
+	struct profile *p = mk_profile(2, 1);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long all_on[] = { 1, 1 }, half[] = { 1, 0 }, absent[] = { -1, 1 };
+	(void)state;
+
+	mk_obs(&o, all_on, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), 0);
+	assert_string_equal(pl.toggle_to, "off");
+	assert_ptr_equal(pl.settings[0].target, &p->settings[0].off);
+	assert_int_equal(pl.changes, 2);
+	plan_free(&pl);
+	observation_free(&o);
+
+	/* Half on counts as off: the toggle turns everything on. */
+	mk_obs(&o, half, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), 0);
+	assert_string_equal(pl.toggle_to, "on");
+	assert_int_equal(pl.settings[0].action, ACT_NONE);
+	assert_int_equal(pl.settings[1].action, ACT_SET);
+	plan_free(&pl);
+	observation_free(&o);
+
+	mk_obs(&o, absent, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), 0);
+	assert_string_equal(pl.toggle_to, "on");
+	assert_int_equal(pl.settings[0].action, ACT_CREATE);
+	plan_free(&pl);
+	observation_free(&o);
+	profile_free(p);
+}
+
+static void
+test_toggle_needs_off(void **state)
+{
+	struct profile *p = mk_profile(1, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 0 };
+	(void)state;
+
+	mk_obs(&o, vals, 1, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), -1);
+	assert_int_equal(err.kind, CM_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "p.ini: toggle needs an 'off'"));
+	assert_null(pl.settings);
+	observation_free(&o);
+	profile_free(p);
+}
+
+static void
+test_absent_target(void **state)
+{
+	struct profile *p = mk_profile(2, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 5, -1 };
+	(void)state;
+
+	p->settings[0].present = 0;
+	p->settings[0].remove_key = 1;
+	p->settings[1].present = 0;
+	mk_obs(&o, vals, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), 0);
+	assert_int_equal(pl.settings[0].action, ACT_DELETE);
+	assert_true(pl.settings[0].remove_key);
+	assert_null(pl.settings[0].target);
+	assert_int_equal(pl.settings[1].action, ACT_NONE);
+	assert_int_equal(pl.changes, 1);
+	plan_free(&pl);
+	observation_free(&o);
+	profile_free(p);
+}
+
+static void
+test_mismatched_observation_refused(void **state)
+{
+	struct profile *p = mk_profile(2, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 0 };
+	(void)state;
+
+	mk_obs(&o, vals, 1, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), -1);
+	observation_free(&o);
+	profile_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_apply_actions),
+		cmocka_unit_test(test_compliant_restarts_nothing),
+		cmocka_unit_test(test_type_mismatch_is_a_change),
+		cmocka_unit_test(test_stopped_service_not_started),
+		cmocka_unit_test(test_toggle_direction),
+		cmocka_unit_test(test_toggle_needs_off),
+		cmocka_unit_test(test_absent_target),
+		cmocka_unit_test(test_mismatched_observation_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
