@@ -13,7 +13,11 @@ WINE_CFLAGS = -m64 $(CSTD) -O2 -g $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"'
 WINE_LIBSRC = $(filter-out src/main.c,$(wildcard src/*.c))
 WINE_LIBOBJ = $(WINE_LIBSRC:src/%.c=$(BW)/obj/%.o)
 WINE_TOOLS  = $(BW)/w32test.exe.so $(BW)/fakesvc.exe $(BW)/mswait.exe
-ifneq ($(wildcard src/main.c),)
+# The whole tool is built once all its modules are present.
+WINE_FULL := $(and $(wildcard src/main.c),$(wildcard src/backend_sim.c),\
+    $(wildcard src/profile.c),$(wildcard src/report.c),\
+    $(wildcard src/regfile.c))
+ifneq ($(WINE_FULL),)
 WINE_TOOLS += $(BW)/cmremedy.exe.so
 endif
 
@@ -26,9 +30,14 @@ $(BW)/obj:
 	mkdir -p $@
 
 # winegcc -o X.exe writes X.exe (a loader script) and X.exe.so.
-$(BW)/cmremedy.exe.so: $(BW)/obj/main.o $(WINE_LIBOBJ)
+$(BW)/libcmremedy.a: $(WINE_LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BW)/cmremedy.exe.so: $(BW)/obj/main.o $(BW)/libcmremedy.a
 	$(WINEGCC) -m64 -o $(BW)/cmremedy.exe $^ $(PKG_LIBS) -ladvapi32
-$(BW)/w32test.exe.so: tests/wine/w32test.c $(WINE_LIBOBJ)
+# The backend-level driver takes from the archive only what it calls.
+W32TEST_SRC = tests/wine/w32test.c $(if $(wildcard src/backend_sim.c),,\
+    tests/wine/nosim.c)
+$(BW)/w32test.exe.so: $(W32TEST_SRC) $(BW)/libcmremedy.a
 	$(WINEGCC) $(WINE_CFLAGS) -Isrc -o $(BW)/w32test.exe $^ \
 	    $(PKG_LIBS) -ladvapi32
 
@@ -37,7 +46,7 @@ $(BW)/w32test.exe.so: tests/wine/w32test.c $(WINE_LIBOBJ)
 $(BW)/fakesvc.exe: tests/wine/fakesvc.c | $(BW)/obj
 	$(MINGW_CC) -std=c11 -Wall -Wextra -Werror -O2 -o $@ $< -ladvapi32
 $(BW)/mswait.exe: tests/wine/mswait.c | $(BW)/obj
-	$(MINGW_CC) -std=c11 -Wall -Wextra -Werror -O2 -o $@ $< -ladvapi32
+	$(MINGW_CC) -std=c11 -Wall -Wextra -Werror -O2 -municode -o $@ $< -ladvapi32
 
 # Every source against the real MinGW headers.  inih and jansson have no
 # mingw package here: their Debian headers are reached through symlinks,
