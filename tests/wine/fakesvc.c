@@ -5,8 +5,9 @@
  * (NAME = the service name), DWORDs, all optional:
  *   StartMs      time spent START_PENDING (default 300)
  *   StopMs       time spent STOP_PENDING (default 300)
- *   FailOnStart  1: after StartMs go back to STOPPED with
- *                ERROR_SERVICE_SPECIFIC_ERROR and service code 42
+ *   FailOnStart  N > 0: the next N starts fail: after StartMs go back to
+ *                STOPPED with ERROR_SERVICE_SPECIFIC_ERROR and service
+ *                code 42 (N counts down, so a rollback's start succeeds)
  *   HangOnStopMs >0: on stop, stay STOP_PENDING this long with a frozen
  *                checkpoint (a hung service), then stop
  * Pending phases advance dwCheckPoint every 50 ms with a 2000 ms wait hint.
@@ -75,6 +76,16 @@ config(const WCHAR *value, DWORD dflt)
 }
 
 static void
+config_set(const WCHAR *value, DWORD v)
+{
+	WCHAR key[300];
+
+	swprintf(key, 300, L"SOFTWARE\\cmremedy-test\\%ls", svc_name);
+	RegSetKeyValueW(HKEY_LOCAL_MACHINE, key, value, REG_DWORD, &v,
+	    sizeof(v));
+}
+
+static void
 record_start(void)
 {
 	WCHAR path[300];
@@ -118,7 +129,7 @@ handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 static VOID WINAPI
 service_main(DWORD argc, LPWSTR *argv)
 {
-	DWORD hang;
+	DWORD hang, fails;
 
 	if (argc > 0)
 		wcsncpy(svc_name, argv[0], 255);
@@ -127,7 +138,8 @@ service_main(DWORD argc, LPWSTR *argv)
 		return;
 	stop_ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 	pending(SERVICE_START_PENDING, config(L"StartMs", 300));
-	if (config(L"FailOnStart", 0)) {
+	if ((fails = config(L"FailOnStart", 0)) > 0) {
+		config_set(L"FailOnStart", fails - 1);
 		report(SERVICE_STOPPED, ERROR_SERVICE_SPECIFIC_ERROR, 42);
 		return;
 	}

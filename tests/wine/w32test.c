@@ -409,7 +409,8 @@ test_timeouts(struct backend *b, const char *mode)
 	    "stop while STOP_PENDING waits it out", "rc=%d %s", rc,
 	    rc ? err.msg : "");
 
-	/* Fail on start: StartServiceW succeeds, the service stops again. */
+	/* Fail on start (once): StartServiceW succeeds, the service stops
+	 * again. */
 	set_conf(b, SVC, "FailOnStart", 1);
 	rc = b->ops->svc_start(b, SVC, 5000, &st, &err);
 	check(rc == -1 && err.kind == CM_ERR_SYSTEM && err.sys == 1066 &&
@@ -417,7 +418,6 @@ test_timeouts(struct backend *b, const char *mode)
 	    st.state == SVC_STOPPED, "failed start reported with exit codes",
 	    "rc=%d sys=%ld state=%s %s", rc, err.sys, state_name(st.state),
 	    err.msg);
-	set_conf(b, SVC, "FailOnStart", 0);
 
 	/* Slow start: the timeout hits while START_PENDING. */
 	set_conf(b, SVC, "StartMs", 2000);
