@@ -8,6 +8,9 @@
 #define CM_ERR_H
 
 #include <stddef.h>
+#if defined(__MINGW32__)
+#include <stdio.h>            /* __MINGW_PRINTF_FORMAT, below */
+#endif
 
 enum cm_errkind {
 	CM_ERR_NONE = 0,
@@ -30,7 +33,11 @@ struct cm_err {
  * -1 so that callers can write `return cm_err_set(...)`. */
 int cm_err_set(struct cm_err *err, enum cm_errkind kind, long sys,
     const char *fmt, ...)
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+    /* mingw's "printf" archetype is msvcrt's (no %zu); the C99 stdio that
+     * _POSIX_C_SOURCE selects there is checked as gnu_printf. */
+    __attribute__((format(__MINGW_PRINTF_FORMAT, 4, 5)))
+#elif defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif
     ;

@@ -48,7 +48,9 @@ $(BW)/fakesvc.exe: tests/wine/fakesvc.c | $(BW)/obj
 $(BW)/mswait.exe: tests/wine/mswait.c | $(BW)/obj
 	$(MINGW_CC) -std=c11 -Wall -Wextra -Werror -O2 -municode -o $@ $< -ladvapi32
 
-# Every source against the real MinGW headers.  inih and jansson have no
+# Every source against the real MinGW headers, with the flags of the real
+# build ($(CSTD): -std=c11 -Wall -Wextra -Werror; its _POSIX_C_SOURCE also
+# selects mingw's C99 printf, so %zu works).  inih and jansson have no
 # mingw package here: their Debian headers are reached through symlinks,
 # so only those two headers come from /usr/include.
 MINGW_INC = $(BM)/inc
@@ -59,8 +61,8 @@ $(MINGW_INC)/.stamp:
 	touch $@
 $(BM)/obj/%.o: src/%.c $(wildcard src/*.h) $(MINGW_INC)/.stamp
 	@mkdir -p $(BM)/obj
-	$(MINGW_CC) -std=c11 -Wall -Wextra -Werror -I$(MINGW_INC) \
-	    -DCM_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(MINGW_CC) $(CSTD) -I$(MINGW_INC) -DCM_VERSION='"$(VERSION)"' \
+	    -c -o $@ $<
 windows-check: $(patsubst src/%.c,$(BM)/obj/%.o,$(wildcard src/*.c))
 	@echo "windows-check: $(words $^) sources compile clean with $(MINGW_CC)"
 
