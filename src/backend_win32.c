@@ -53,6 +53,9 @@ win_errtext(DWORD code, char *buf, size_t len)
 
 /* Fills err for a failed Win32 call: "WHAT: TEXT (Win32 error N)", plus what
  * to do where the cause is plain.  Returns -1. */
+static int win_fail(struct cm_err *err, DWORD code, const char *fmt, ...)
+    CM_PRINTFLIKE(3, 4);
+
 static int
 win_fail(struct cm_err *err, DWORD code, const char *fmt, ...)
 {
