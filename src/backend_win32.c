@@ -16,10 +16,10 @@
 _Static_assert(sizeof(WCHAR) == sizeof(uint16_t), "WCHAR is 16 bits");
 
 /* Polling fallback: wait-hint/10 as Microsoft's sample, but clamped to
- * 10..100 ms instead of 1..10 s, so a pending phase costs at most 100 ms
- * more than the service itself needs.  A status query is cheap. */
+ * 10..50 ms instead of 1..10 s, so a pending phase costs at most 50 ms more
+ * than the service itself needs.  A status query is cheap. */
 #define POLL_MIN_MS 10u
-#define POLL_MAX_MS 100u
+#define POLL_MAX_MS 50u
 
 struct w32 {
 	SC_HANDLE scm;        /* opened on first service call */

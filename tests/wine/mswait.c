@@ -20,10 +20,13 @@ doc_wait_time(DWORD hint)
 	return t < 1000 ? 1000 : t > 10000 ? 10000 : t;
 }
 
-/* The documented pending loop: returns the final state, or 0 on failure
- * (no checkpoint progress within the wait hint). */
-static DWORD
-doc_wait(SC_HANDLE h, DWORD pending)
+/* The documented wait loop: polls while the state is not `want`, every
+ * dwWaitHint/10 clamped to 1..10 s, and gives up when dwCheckPoint has not
+ * advanced within dwWaitHint (or, for a start, when the service leaves
+ * START_PENDING for anything but RUNNING).  Returns 1 when `want` was
+ * reached. */
+static int
+doc_wait(SC_HANDLE h, DWORD want)
 {
 	SERVICE_STATUS_PROCESS ss;
 	DWORD need, old_cp, start;
@@ -33,7 +36,10 @@ doc_wait(SC_HANDLE h, DWORD pending)
 		return 0;
 	start = GetTickCount();
 	old_cp = ss.dwCheckPoint;
-	while (ss.dwCurrentState == pending) {
+	while (ss.dwCurrentState != want) {
+		if (want == SERVICE_RUNNING &&
+		    ss.dwCurrentState != SERVICE_START_PENDING)
+			return 0;
 		Sleep(doc_wait_time(ss.dwWaitHint));
 		if (!QueryServiceStatusEx(h, SC_STATUS_PROCESS_INFO,
 		    (BYTE *)&ss, sizeof(ss), &need))
@@ -41,11 +47,12 @@ doc_wait(SC_HANDLE h, DWORD pending)
 		if (ss.dwCheckPoint > old_cp) {
 			start = GetTickCount();
 			old_cp = ss.dwCheckPoint;
-		} else if (GetTickCount() - start > ss.dwWaitHint) {
+		} else if (ss.dwCurrentState != want &&
+		    GetTickCount() - start > ss.dwWaitHint) {
 			return 0;
 		}
 	}
-	return ss.dwCurrentState;
+	return 1;
 }
 
 int
@@ -70,13 +77,13 @@ wmain(int argc, wchar_t **argv)
 	QueryPerformanceFrequency(&f);
 	QueryPerformanceCounter(&t0);
 	if (!ControlService(h, SERVICE_CONTROL_STOP, &s) ||
-	    doc_wait(h, SERVICE_STOP_PENDING) != SERVICE_STOPPED) {
+	    !doc_wait(h, SERVICE_STOPPED)) {
 		fprintf(stderr, "mswait: stop failed: %lu\n",
 		    (unsigned long)GetLastError());
 		return 1;
 	}
 	if (!StartServiceW(h, 0, NULL) ||
-	    doc_wait(h, SERVICE_START_PENDING) != SERVICE_RUNNING) {
+	    !doc_wait(h, SERVICE_RUNNING)) {
 		fprintf(stderr, "mswait: start failed: %lu\n",
 		    (unsigned long)GetLastError());
 		return 1;

@@ -6,6 +6,8 @@
  *                                against the fake SMS_EXECUTIVE whose start
  *                                record is LOGFILE (a Unix path)
  *   w32test replace DIR          sys_write_atomic over an existing file
+ *   w32test restart NAME         stop + start through the backend; prints
+ *                                "restart_ms=N" (scripts/bench-restart)
  *
  * Prints "ok - NAME", "not ok - NAME: why" or "skip - NAME: why" (where
  * Wine is known to differ from Windows) per check; exits 1 if any
@@ -496,6 +498,25 @@ run_replace(const char *dir)
 	return failed;
 }
 
+/* ---- restart timing (scripts/bench-restart) ---------------------------- */
+
+static int
+run_restart(struct backend *b, const char *name)
+{
+	struct svc_status st;
+	struct cm_err err;
+	uint64_t t0 = sys_monotonic_ms();
+
+	if (b->ops->svc_stop(b, name, 30000, &st, &err) != 0 ||
+	    b->ops->svc_start(b, name, 30000, &st, &err) != 0) {
+		fprintf(stderr, "w32test: %s\n", err.msg);
+		return 1;
+	}
+	printf("restart_ms=%llu\n",
+	    (unsigned long long)(sys_monotonic_ms() - t0));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -516,9 +537,11 @@ main(int argc, char **argv)
 		ret = run_registry(b);
 	else if (argc == 3 && strcmp(argv[1], "services") == 0)
 		ret = run_services(b, argv[2]);
+	else if (argc == 3 && strcmp(argv[1], "restart") == 0)
+		ret = run_restart(b, argv[2]);
 	else {
 		fprintf(stderr, "usage: w32test registry | services LOG | "
-		    "replace DIR\n");
+		    "replace DIR | restart NAME\n");
 		ret = 2;
 	}
 	b->ops->close(b);
