@@ -47,7 +47,7 @@ $(BA)/cmremedy: $(BA)/obj/main.o $(BA)/libcmremedy.a
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(BA)/test_%: tests/unit/test_%.c $(TEST_SUPPORT) $(BA)/libcmremedy.a $(wildcard tests/unit/*.h src/*.h)
-	$(CC) $(CSTD) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -Itests/unit \
+	$(CC) $(CSTD) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -Itests/unit -Itests/unit/support \
 	    -DTEST_DATA='"tests/data"' -o $@ $< $(TEST_SUPPORT) \
 	    $(BA)/libcmremedy.a $(PKG_LIBS) -lcmocka
 

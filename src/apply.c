@@ -94,7 +94,7 @@ rv_set(struct report_value *rv, int exists, const struct regval *v)
 
 /* Builds the report skeleton from the profile, observation and plan. */
 static int
-report_begin(struct run *r, struct cm_err *err)
+run_report_begin(struct run *r, struct cm_err *err)
 {
 	struct report *rep;
 	size_t i;
@@ -145,7 +145,7 @@ report_begin(struct run *r, struct cm_err *err)
 
 /* Fills before/desired/action from the observation and plan. */
 static int
-report_plan(struct run *r, struct cm_err *err)
+run_report_plan(struct run *r, struct cm_err *err)
 {
 	size_t i;
 
@@ -176,7 +176,7 @@ report_plan(struct run *r, struct cm_err *err)
 /* Re-reads every setting and service into the report's "after".  Read
  * failures leave that side unknown (null) rather than guessing. */
 static void
-report_after(struct run *r)
+run_report_after(struct run *r)
 {
 	size_t i;
 
@@ -206,7 +206,7 @@ report_after(struct run *r)
 }
 
 static int
-report_save(struct run *r, struct cm_err *err)
+run_report_save(struct run *r, struct cm_err *err)
 {
 	if (r->o->report_path == NULL)
 		return 0;
@@ -409,7 +409,7 @@ restart_one(struct run *r, size_t i, struct svc_track *t, struct cm_err *err)
 
 /* Copies the dependents a restart touched into the report. */
 static int
-report_dependents(struct report_service *rs, const struct svc_track *t)
+run_report_dependents(struct report_service *rs, const struct svc_track *t)
 {
 	size_t k;
 
@@ -457,11 +457,11 @@ restart_services(struct run *r, struct cm_err *err)
 			continue;
 		if (restart_one(r, i, &r->trk[i], err) != 0 ||
 		    verify_restarted(r, i, err) != 0) {
-			(void)report_dependents(&r->rep->services[i], &r->trk[i]);
+			(void)run_report_dependents(&r->rep->services[i], &r->trk[i]);
 			note_error(r, "restart", err);
 			return -1;
 		}
-		if (report_dependents(&r->rep->services[i], &r->trk[i]) != 0)
+		if (run_report_dependents(&r->rep->services[i], &r->trk[i]) != 0)
 			return cm_err_nomem(err);
 	}
 	return 0;
@@ -513,7 +513,7 @@ rollback_values(struct run *r)
 		if (put_value(r, i, o->exists, &o->value, 0, &e) != 0 ||
 		    verify_value(r, i, o->exists, &o->value, &e) != 0) {
 			note_error(r, "rollback", &e);
-			rs->state = "changed";
+			rs->state = NULL;   /* settled from "after" later */
 			failed++;
 		} else
 			rs->state = "restored";
@@ -572,6 +572,9 @@ rollback_service(struct run *r, size_t i)
 				    ps->start_timeout_ms, &st, &e) != 0;
 			failed |= rollback_dependents(r, i, &again);
 		}
+		/* Dependents the first restart stopped but did not start
+		 * again were not active, so the second restart skipped them. */
+		failed |= rollback_dependents(r, i, t);
 		track_free(&again);
 		rs->state = failed ? "rollback_failed" : "restarted_again";
 		return failed;
@@ -646,7 +649,7 @@ finish(struct run *r, const char *outcome, enum apply_result res,
 
 	r->rep->outcome = outcome;
 	r->rep->finished = time(NULL);
-	if (report_save(r, &e) != 0) {
+	if (run_report_save(r, &e) != 0) {
 		/* The machine's state stands; only the record failed. */
 		note_error(r, "report", &e);
 		if (res == APPLY_CHANGED || res == APPLY_UNCHANGED ||
@@ -656,6 +659,32 @@ finish(struct run *r, const char *outcome, enum apply_result res,
 		}
 	}
 	return res;
+}
+
+/* After a failed rollback, says what a setting holds by what was read
+ * back, never by what was intended: "unchanged" (never touched, or as
+ * before), "changed" (holds the new data), "unknown" (unreadable, or
+ * neither). */
+static void
+settle_state(struct report_setting *rs, int touched)
+{
+	const struct report_value *a = &rs->after, *b = &rs->before;
+	const struct report_value *d = &rs->desired;
+
+	if (rs->state != NULL)
+		return;
+	if (!touched)
+		rs->state = "unchanged";
+	else if (!a->known)
+		rs->state = "unknown";
+	else if (a->exists == b->exists &&
+	    (!a->exists || regval_equal(&a->value, &b->value)))
+		rs->state = "unchanged";
+	else if (a->exists == d->exists &&
+	    (!a->exists || regval_equal(&a->value, &d->value)))
+		rs->state = "changed";
+	else
+		rs->state = "unknown";
 }
 
 /* The apply proper, once the plan says something must change. */
@@ -679,22 +708,21 @@ change(struct run *r, struct cm_err *err)
 		}
 	/* Nothing has changed yet: a failure here leaves the machine alone,
 	 * and the report on disk records the before-state first. */
-	if (write_backup(r, err) != 0 || report_save(r, err) != 0) {
+	if (write_backup(r, err) != 0 || run_report_save(r, err) != 0) {
 		note_error(r, "backup", err);
 		return finish(r, "failed", APPLY_ERROR, err);
 	}
 	if (set_values(r, err) == 0 && restart_services(r, err) == 0) {
-		report_after(r);
+		run_report_after(r);
 		return finish(r, "changed", APPLY_CHANGED, err);
 	}
 	if (rollback(r) == 0) {
-		report_after(r);
+		run_report_after(r);
 		return finish(r, "rolled_back", APPLY_ROLLED_BACK, err);
 	}
-	report_after(r);
+	run_report_after(r);
 	for (i = 0; i < r->p->nsettings; i++)
-		if (r->rep->settings[i].state == NULL)
-			r->rep->settings[i].state = "unchanged";
+		settle_state(&r->rep->settings[i], r->touched[i]);
 	return finish(r, "failed", APPLY_FAILED, err);
 }
 
@@ -712,7 +740,7 @@ apply_run(struct backend *b, const struct profile *p,
 	r.o = o;
 	*rep = NULL;
 	cm_err_clear(err);
-	if (report_begin(&r, err) != 0) {
+	if (run_report_begin(&r, err) != 0) {
 		report_free(r.rep);
 		return APPLY_ERROR;
 	}
@@ -722,7 +750,7 @@ apply_run(struct backend *b, const struct profile *p,
 		return finish(&r, "failed", APPLY_ERROR, err);
 	}
 	if (plan_build(p, &r.obs, o->mode, &r.pl, err) != 0 ||
-	    report_plan(&r, err) != 0) {
+	    run_report_plan(&r, err) != 0) {
 		note_error(&r, "plan", err);
 		res = finish(&r, "failed", APPLY_ERROR, err);
 		observation_free(&r.obs);

@@ -100,6 +100,7 @@ revert_profile(const struct report *rep, const char *path,
     struct profile **out, struct cm_err *err)
 {
 	struct profile *p;
+	char why[256];
 	size_t i;
 
 	if ((p = profile_new(rep->profile_path, rep->profile_name)) == NULL)
@@ -114,9 +115,19 @@ revert_profile(const struct report *rep, const char *path,
 			    "%s: settings[%zu].before is null: the report "
 			    "recorded nothing to revert to", path, i);
 		}
-		if ((s = profile_add_setting(p)) == NULL ||
-		    (s->key = strdup(rs->key)) == NULL ||
-		    (s->value = strdup(rs->value)) == NULL ||
+		if ((s = profile_add_setting(p)) == NULL) {
+			profile_free(p);
+			return cm_err_nomem(err);
+		}
+		/* A report is input like a profile: its keys get the same
+		 * canonical form before they reach a backend. */
+		if ((s->key = profile_canon_key(rs->key, why,
+		    sizeof(why))) == NULL) {
+			profile_free(p);
+			return cm_err_set(err, CM_ERR_INPUT, 0,
+			    "%s: settings[%zu].key: %s", path, i, why);
+		}
+		if ((s->value = strdup(rs->value)) == NULL ||
 		    (s->id = strdup(rs->value)) == NULL ||
 		    (rs->before.exists &&
 		    regval_copy(&s->desired, &rs->before.value) != 0)) {
@@ -244,9 +255,13 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 	o.report_path = report_path;
 	o.backup_path = o.dry_run ? NULL : backup_path;
 	res = apply_run(b, p, &o, &rep, &err);
-	if (rep != NULL && c->cmd == CMD_CHECK && res == APPLY_PLANNED)
-		rep->outcome = count_changes(rep) ? "not_compliant" :
-		    "compliant";
+	/* check keeps the common outcome words: nothing to change is
+	 * "unchanged", a difference is "planned"; the verdict is its own
+	 * field. */
+	if (rep != NULL && c->cmd == CMD_CHECK && res == APPLY_PLANNED) {
+		rep->compliant = count_changes(rep) == 0;
+		rep->outcome = rep->compliant ? "unchanged" : "planned";
+	}
 	if (rep != NULL && print_report(c, rep, out, errout) != 0 &&
 	    res != APPLY_ERROR) {
 		rc = EXIT_SYSTEM;

@@ -2,7 +2,16 @@
  *
  * apply.c fills a struct report as it works; this module only turns it
  * into JSON (through jansson) or text, and reads a JSON report back for
- * `revert`.  The JSON field names are a contract (README, cmremedy.1). */
+ * `revert`.  The JSON field names are a contract (README, cmremedy.1).
+ *
+ * Value data in JSON, by type: DWORD a number; QWORD a number, or above
+ * 2^63-1 (beyond jansson's long long) a decimal string - report_load takes
+ * both; SZ, EXPAND_SZ a string; MULTI_SZ an array of strings; anything
+ * else lowercase hex.  A side ("before", "desired", "after") is null when
+ * not known, {"exists": false} for an absent value, else {"exists": true,
+ * "data": ...} ("desired" leaves out "exists": true, as the contract
+ * does); it names its "type" only when that differs from the setting's
+ * (REG_* or "hex(N)").  stop_ms/start_ms are null for a step not done. */
 #ifndef CM_REPORT_H
 #define CM_REPORT_H
 
@@ -70,6 +79,8 @@ struct report {
 	time_t started, finished;
 	const char *outcome;  /* "changed" "unchanged" "planned"
 			         "rolled_back" "failed" "in_progress"; static */
+	int compliant;        /* check: 1 when nothing differs; serialised
+			         as "compliant" for command "check" only */
 	const char *toggle_to; /* toggle: "on"/"off"; static; NULL omitted */
 	char *reverts;        /* revert: path of the report reverted */
 	struct report_setting *settings;
