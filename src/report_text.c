@@ -22,9 +22,7 @@ struct sb {
 	int failed;
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+CM_PRINTFLIKE(2, 3)
 static void
 sb_printf(struct sb *b, const char *fmt, ...)
 {
