@@ -20,10 +20,19 @@ _Static_assert(sizeof(WCHAR) == sizeof(uint16_t), "WCHAR is 16 bits");
  * than the service itself needs.  A status query is cheap. */
 #define POLL_MIN_MS 10u
 #define POLL_MAX_MS 50u
+/* While a notification is pending the status is still read this often, so
+ * that a notification lost by the system costs a second, not the timeout. */
+#define NOTIFY_RECHECK_MS 1000u
 
 struct w32 {
 	SC_HANDLE scm;        /* opened on first service call */
 	int poll_only;        /* CMREMEDY_WIN32_WAIT=poll */
+	/* The block NotifyServiceStatusChangeW writes to and the flag its
+	 * callback sets.  They live as long as the backend, not in a wait's
+	 * stack frame, so that a callback queued for a wait that has already
+	 * given up can only cause one harmless extra status query. */
+	SERVICE_NOTIFYW notify;
+	int fired;
 };
 
 /* ---- errors ------------------------------------------------------------ */
@@ -637,14 +646,13 @@ w32_svc_dependents(struct backend *b, const char *name, char ***names,
 	return 0;
 }
 
-/* One wait on one open service handle.  The notify block must outlive any
- * registration: it lives here, in the frame that also closes the handle. */
+/* One wait on one open service handle. */
 struct waiter {
+	struct w32 *bw;
 	SC_HANDLE h;
 	const char *name;
 	int poll_only;
 	int registered;       /* a notification is pending on h */
-	SERVICE_NOTIFYW notify;
 	uint64_t deadline;    /* sys_monotonic_ms() */
 	unsigned timeout_ms;
 	DWORD last_cp;        /* checkpoint progress, for the timeout text */
@@ -656,10 +664,10 @@ static VOID CALLBACK
 notify_cb(PVOID param)
 {
 	SERVICE_NOTIFYW *n = param;
-	struct waiter *w = n->pContext;
+	struct w32 *bw = n->pContext;
 
-	/* Only the registration is consumed here; the loop re-queries. */
-	w->registered = 0;
+	/* The wait loop re-queries; the status in n is not needed. */
+	bw->fired = 1;
 }
 
 static DWORD
@@ -685,21 +693,25 @@ wait_once(struct waiter *w, DWORD until)
 
 	left = now >= w->deadline ? 0 : (DWORD)(w->deadline - now);
 	if (!w->poll_only && !w->registered) {
-		memset(&w->notify, 0, sizeof(w->notify));
-		w->notify.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE;
-		w->notify.pfnNotifyCallback = notify_cb;
-		w->notify.pContext = w;
+		memset(&w->bw->notify, 0, sizeof(w->bw->notify));
+		w->bw->notify.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE;
+		w->bw->notify.pfnNotifyCallback = notify_cb;
+		w->bw->notify.pContext = w->bw;
+		w->bw->fired = 0;
 		/* The service is in none of the `until` states now (else
-		 * wait_state would have returned), so the callback cannot
-		 * fire at once for the state it is already in. */
-		e = NotifyServiceStatusChangeW(w->h, until, &w->notify);
+		 * wait_state would have returned); one that gets there before
+		 * this call is reported at once, so no change is missed. */
+		e = NotifyServiceStatusChangeW(w->h, until, &w->bw->notify);
 		if (e == ERROR_SUCCESS)
 			w->registered = 1;
 		else
 			w->poll_only = 1;
 	}
 	if (w->registered) {
-		SleepEx(left, TRUE);
+		SleepEx(left < NOTIFY_RECHECK_MS ? left : NOTIFY_RECHECK_MS,
+		    TRUE);
+		if (w->bw->fired)
+			w->registered = 0;
 		return;
 	}
 	nap = w->ss.dwWaitHint / 10;
@@ -708,8 +720,8 @@ wait_once(struct waiter *w, DWORD until)
 	Sleep(nap < left ? nap : left);
 }
 
-/* Drops a pending notification: closing the handle cancels it, and an APC
- * already queued is delivered here, while w is still alive. */
+/* Drops a pending notification: closing the handle cancels it (no callback
+ * is queued after that), and one already queued is delivered here. */
 static void
 waiter_close(struct waiter *w)
 {
@@ -761,8 +773,9 @@ waiter_open(struct backend *b, struct waiter *w, const char *name,
     DWORD access, unsigned timeout_ms, struct cm_err *err)
 {
 	memset(w, 0, sizeof(*w));
+	w->bw = b->impl;
 	w->name = name;
-	w->poll_only = ((struct w32 *)b->impl)->poll_only;
+	w->poll_only = w->bw->poll_only;
 	w->timeout_ms = timeout_ms;
 	w->last_cp_at = sys_monotonic_ms();
 	w->deadline = w->last_cp_at + timeout_ms;
