@@ -5,18 +5,24 @@
  * has not advanced within dwWaitHint.  (The stop sample sleeps the whole
  * wait hint instead; the clamped loop is the kinder reading.)
  *
- *   wine mswait.exe NAME   prints "restart_ms=N" and exits 0, or 1 */
+ *   wine mswait.exe NAME          prints "restart_ms=N" and exits 0, or 1
+ *   wine mswait.exe NAME --tight  the same loop polling every 1 ms: the
+ *                                 practical floor of a restart here */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
 
 #include <stdio.h>
 #include <wchar.h>
 
+static int tight;
+
 static DWORD
 doc_wait_time(DWORD hint)
 {
 	DWORD t = hint / 10;
 
+	if (tight)
+		return 1;
 	return t < 1000 ? 1000 : t > 10000 ? 10000 : t;
 }
 
@@ -62,8 +68,10 @@ wmain(int argc, wchar_t **argv)
 	SERVICE_STATUS s;
 	LARGE_INTEGER f, t0, t1;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: mswait NAME\n");
+	if (argc == 3 && wcscmp(argv[2], L"--tight") == 0)
+		tight = 1;
+	else if (argc != 2) {
+		fprintf(stderr, "usage: mswait NAME [--tight]\n");
 		return 2;
 	}
 	scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
