@@ -184,6 +184,20 @@ fail_on_start_rolls_back() {
 	[ "$(last_start)" = "$(jqr '.services[0].after.pid' "$r") 0" ] ||
 	    fail_msg "rollback start record $(last_start)"
 }
+fail_twice_is_exit5() {
+	# The rollback's start fails too: exit 5, and the report says so.
+	local r=$WORK/fail2.json
+	set_verbose 0; fake_conf FailOnStart 2
+	cm apply "$FAST" --backend win32 --report "$r"
+	fake_conf FailOnStart 0
+	expect_rc 5
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "value not back"
+	[ "$(jqr .outcome "$r")" = failed ] || fail_msg "outcome $(jqr .outcome "$r")"
+	[ "$(jqr '.services[0].after.state' "$r")" = stopped ] ||
+	    fail_msg "service: $(jq -c '.services[0]' "$r")"
+	[ "$(svc_state SMS_EXECUTIVE)" = 1 ] || fail_msg "service not stopped"
+	svc_running SMS_EXECUTIVE
+}
 missing_key_created_and_removed() {
 	local p r=$WORK/newkey.json
 	p=$(profile newkey.ini <<'EOF'
@@ -268,6 +282,8 @@ t "a wine reg export file reads with our reader" reg_export_reads
 t "hang on stop: exit 4 in time, value back" hang_on_stop_rolls_back
 t "fail on start: exit 4, value back, service running" \
     fail_on_start_rolls_back
+t "fail on start twice: exit 5, value back, service reported stopped" \
+    fail_twice_is_exit5
 t "missing key created; rollback removes it, revert its leaf" \
     missing_key_created_and_removed
 t "32-bit view lands under WOW6432Node" view32_lands_in_wow6432node
