@@ -969,6 +969,25 @@ regfile_key_exists(const struct regfile *rf, const char *key)
 	return key != NULL && find_last_key(rf, key) != SIZE_MAX;
 }
 
+int
+regfile_has_subkey(const struct regfile *rf, const char *key)
+{
+	const struct rec *r;
+	size_t i, klen;
+
+	if (key == NULL)
+		return 0;
+	klen = strlen(key);
+	for (i = 0; i < rf->nrecs; i++) {
+		r = &rf->recs[i];
+		if (r->kind == REC_KEY && r->name != NULL &&
+		    ci_prefix(r->name, r->name + strlen(r->name), key) &&
+		    r->name[klen] == '\\')
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- decoding a value for regfile_get ------------------------------ */
 
 static int

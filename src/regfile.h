@@ -41,6 +41,11 @@ void regfile_free(struct regfile *rf);
 /* 1 if the key is present (a [key] header exists), else 0. */
 int regfile_key_exists(const struct regfile *rf, const char *key);
 
+/* 1 if a header of a key below key exists (a subkey at any depth), else 0.
+ * In the registry such a key exists even without its own header, as
+ * HKLM\SOFTWARE\Microsoft does in an export of ...\Microsoft\SMS. */
+int regfile_has_subkey(const struct regfile *rf, const char *key);
+
 /* Looks a value up.  Returns 1 and fills *out (caller frees), 0 if key or
  * value is absent, -1 with err on allocation failure or data that cannot be
  * decoded (e.g. hex(2) with an unpaired surrogate). */
