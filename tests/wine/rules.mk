@@ -12,12 +12,8 @@ BM = build/mingw
 WINE_CFLAGS = -m64 $(CSTD) -O2 -g $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"'
 WINE_LIBSRC = $(filter-out src/main.c,$(wildcard src/*.c))
 WINE_LIBOBJ = $(WINE_LIBSRC:src/%.c=$(BW)/obj/%.o)
-WINE_TOOLS  = $(BW)/w32test.exe.so $(BW)/fakesvc.exe $(BW)/mswait.exe
-# The whole tool links once the sim backend is on main too (backend.c calls
-# it); until then only the backend-level driver is built, with nosim.c.
-ifneq ($(wildcard src/backend_sim.c),)
-WINE_TOOLS += $(BW)/cmremedy.exe.so
-endif
+WINE_TOOLS  = $(BW)/cmremedy.exe.so $(BW)/w32test.exe.so $(BW)/fakesvc.exe \
+    $(BW)/mswait.exe
 
 .PHONY: wine windows-check wine-check
 wine: $(WINE_TOOLS)
@@ -33,9 +29,7 @@ $(BW)/libcmremedy.a: $(WINE_LIBOBJ)
 $(BW)/cmremedy.exe.so: $(BW)/obj/main.o $(BW)/libcmremedy.a
 	$(WINEGCC) -m64 -o $(BW)/cmremedy.exe $^ $(PKG_LIBS) -ladvapi32
 # The backend-level driver takes from the archive only what it calls.
-W32TEST_SRC = tests/wine/w32test.c $(if $(wildcard src/backend_sim.c),,\
-    tests/wine/nosim.c)
-$(BW)/w32test.exe.so: $(W32TEST_SRC) $(BW)/libcmremedy.a
+$(BW)/w32test.exe.so: tests/wine/w32test.c $(BW)/libcmremedy.a
 	$(WINEGCC) $(WINE_CFLAGS) -Isrc -o $(BW)/w32test.exe $^ \
 	    $(PKG_LIBS) -ladvapi32
 

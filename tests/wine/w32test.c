@@ -53,28 +53,6 @@ skip(const char *name, const char *why)
 	fflush(stdout);
 }
 
-/* Local copies of backend.c's helpers: this driver links only the win32
- * backend and the modules it needs. */
-static void
-free_names(char **names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; names != NULL && i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-static const char *
-state_name(enum svc_state s)
-{
-	static const char *const names[] = { "unknown", "stopped",
-	    "start_pending", "stop_pending", "running", "continue_pending",
-	    "pause_pending", "paused" };
-
-	return (unsigned)s < 8 ? names[s] : "unknown";
-}
-
 /* ---- registry ---------------------------------------------------------- */
 
 static void
@@ -310,14 +288,14 @@ test_restart(struct backend *b, const char *log, const char *mode)
 	rc = b->ops->svc_start(b, SVC, 10000, &st0, &err);
 	check(rc == 0 && st0.state == SVC_RUNNING && st0.pid != 0,
 	    "start (or already running)", "rc=%d state=%s %s", rc,
-	    state_name(st0.state), rc ? err.msg : "");
+	    svc_state_name(st0.state), rc ? err.msg : "");
 	rc = b->ops->svc_start(b, DEP, 10000, &st, &err);
 	check(rc == 0 && st.state == SVC_RUNNING, "start the dependent",
 	    "rc=%d %s", rc, rc ? err.msg : "");
 	rc = b->ops->svc_query(b, SVC, &st, &err);
 	check(rc == 0 && st.state == SVC_RUNNING && st.pid == st0.pid,
 	    "query gives state and pid", "rc=%d state=%s pid=%lu/%lu", rc,
-	    state_name(st.state), st.pid, st0.pid);
+	    svc_state_name(st.state), st.pid, st0.pid);
 	/* Wine 8's EnumDependentServicesW is a stub that lists nothing, and
 	 * its SCM stops a service whose dependents run: both checks are
 	 * skipped (and said so) when Wine behaves that way. */
@@ -329,7 +307,7 @@ test_restart(struct backend *b, const char *log, const char *mode)
 		check(rc == 0 && n == 1 && strcmp(names[0], DEP) == 0,
 		    "running dependent listed", "rc=%d n=%zu first=%s %s", rc,
 		    n, n ? names[0] : "-", rc ? err.msg : "");
-	free_names(names, n);
+	backend_free_names(names, n);
 	rc = b->ops->svc_stop(b, SVC, 5000, &st, &err);
 	if (rc == 0) {
 		skip("stop refused while a dependent runs", "Wine's SCM stops "
@@ -348,7 +326,7 @@ test_restart(struct backend *b, const char *log, const char *mode)
 	rc = b->ops->svc_dependents(b, SVC, &names, &n, &err);
 	check(rc == 0 && n == 0, "stopped dependent not listed", "rc=%d n=%zu",
 	    rc, n);
-	free_names(names, n);
+	backend_free_names(names, n);
 	regval_set_number(&v, REGT_DWORD, 1);
 	b->ops->write_value(b, CONN, "VerboseLogging", REGVIEW_64, &v, &err);
 	t0 = sys_monotonic_ms();
@@ -356,7 +334,7 @@ test_restart(struct backend *b, const char *log, const char *mode)
 	t_stop = sys_monotonic_ms() - t0;
 	check(rc == 0 && st.state == SVC_STOPPED && st.pid == 0,
 	    "stop waits for STOPPED", "rc=%d state=%s %s", rc,
-	    state_name(st.state), rc ? err.msg : "");
+	    svc_state_name(st.state), rc ? err.msg : "");
 	rc = b->ops->svc_stop(b, SVC, 5000, &st, &err);
 	check(rc == 0 && st.state == SVC_STOPPED, "stop when already stopped",
 	    "rc=%d %s", rc, rc ? err.msg : "");
@@ -365,7 +343,7 @@ test_restart(struct backend *b, const char *log, const char *mode)
 	t_start = sys_monotonic_ms() - t0;
 	check(rc == 0 && st.state == SVC_RUNNING && st.pid != 0 &&
 	    st.pid != st0.pid, "start waits for RUNNING with a new pid",
-	    "rc=%d state=%s pid %lu -> %lu %s", rc, state_name(st.state),
+	    "rc=%d state=%s pid %lu -> %lu %s", rc, svc_state_name(st.state),
 	    st0.pid, st.pid, rc ? err.msg : "");
 	rc = last_start(log, &rec_pid, verbose, sizeof(verbose));
 	check(rc == 0 && rec_pid == st.pid && strcmp(verbose, "1") == 0,
@@ -403,7 +381,7 @@ test_timeouts(struct backend *b, const char *mode)
 	    "(timeout 1000)", mode, (unsigned long long)dt);
 	check(rc == -1 && err.kind == CM_ERR_TIMEOUT &&
 	    st.state == SVC_STOP_PENDING && dt >= 1000 && dt < 1300, label,
-	    "rc=%d kind=%d state=%s %s", rc, err.kind, state_name(st.state),
+	    "rc=%d kind=%d state=%s %s", rc, err.kind, svc_state_name(st.state),
 	    err.msg);
 	set_conf(b, SVC, "HangOnStopMs", 0);
 	rc = b->ops->svc_stop(b, SVC, 10000, &st, &err);
@@ -418,7 +396,7 @@ test_timeouts(struct backend *b, const char *mode)
 	check(rc == -1 && err.kind == CM_ERR_SYSTEM && err.sys == 1066 &&
 	    strstr(err.msg, "service-specific code 42") != NULL &&
 	    st.state == SVC_STOPPED, "failed start reported with exit codes",
-	    "rc=%d sys=%ld state=%s %s", rc, err.sys, state_name(st.state),
+	    "rc=%d sys=%ld state=%s %s", rc, err.sys, svc_state_name(st.state),
 	    err.msg);
 
 	/* Slow start: the timeout hits while START_PENDING. */
@@ -544,6 +522,6 @@ main(int argc, char **argv)
 		    "replace DIR | restart NAME\n");
 		ret = 2;
 	}
-	b->ops->close(b);
+	backend_close(b);
 	return ret ? 1 : 0;
 }
