@@ -1,0 +1,372 @@
+/* diag_logline.c - per-file bookkeeping, format detection from content,
+ * and the scan that hands a file to its parser. */
+#include "diag_logline.h"
+#include "diag_parsers.h"
+#include "diag_time.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* How much of a file detection looks at. */
+#define DETECT_BYTES (64u * 1024u)
+
+static const char ROTATION_MARKER[] =
+    "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>";
+
+const char *
+diag_format_name(enum diag_format f)
+{
+	switch (f) {
+	case DIAG_FMT_UNREADABLE: return "unreadable";
+	case DIAG_FMT_EMPTY:      return "empty";
+	case DIAG_FMT_BINARY:     return "binary";
+	case DIAG_FMT_UNKNOWN:    return "unknown";
+	case DIAG_FMT_CMTRACE:    return "cmtrace";
+	case DIAG_FMT_LEGACY:     return "legacy";
+	case DIAG_FMT_IIS:        return "iis";
+	case DIAG_FMT_NONE:       return "none";
+	}
+	return "unknown";
+}
+
+struct diag_file *
+diag_file_new(const char *path)
+{
+	struct diag_file *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	if ((f->path = strdup(path)) == NULL) {
+		free(f);
+		return NULL;
+	}
+	f->fmt = DIAG_FMT_UNREADABLE;
+	return f;
+}
+
+void
+diag_file_free(struct diag_file *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < DIAG_FILE_ERRS_MAX; i++)
+		free(f->errs[i]);
+	free(f->path);
+	free(f);
+}
+
+void
+diag_file_error(struct diag_file *f, long line, const char *fmt, ...)
+{
+	char msg[512], full[1024];
+	va_list ap;
+	int n;
+
+	if (f->nerrs++ >= DIAG_FILE_ERRS_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		n = snprintf(full, sizeof(full), "%s:%ld: %s", f->path, line,
+		    msg);
+	else
+		n = snprintf(full, sizeof(full), "%s: %s", f->path, msg);
+	if (n < 0 || (f->errs[f->nerrs - 1] = strdup(full)) == NULL)
+		f->nomem = 1;
+}
+
+const char *
+diag_find(const char *h, size_t hn, const char *needle, size_t nn)
+{
+	const char *p, *e;
+
+	if (nn == 0)
+		return h;
+	if (hn < nn)
+		return NULL;
+	e = h + hn - nn + 1;
+	for (p = h; p < e; p++) {
+		p = memchr(p, needle[0], (size_t)(e - p));
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p, needle, nn) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+int
+diag_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int
+diag_rotation_marker(const char *s, size_t n)
+{
+	size_t ml = sizeof(ROTATION_MARKER) - 1;
+
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n == ml && memcmp(s, ROTATION_MARKER, ml) == 0;
+}
+
+int
+diag_append(char *dst, size_t *used, size_t room, const char *src, size_t n)
+{
+	int cut = 0;
+
+	if (n > room - *used) {
+		n = room - *used;
+		cut = 1;
+	}
+	memcpy(dst + *used, src, n);
+	*used += n;
+	return cut;
+}
+
+/* Reads min..max digits from [*p, e). */
+static int
+num(const char **p, const char *e, int min, int max, long *out)
+{
+	long v = 0;
+	int n = 0;
+
+	while (*p < e && n < max && **p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	*out = v;
+	return n >= min ? 0 : -1;
+}
+
+int
+diag_cm_time(const char *date, size_t datelen, const char *tm, size_t tmlen,
+    time_t *utc)
+{
+	const char *p = date, *e = date + datelen;
+	long mo, d, y, h, mi, s, bias = 0, frac;
+	int neg;
+
+	if (num(&p, e, 1, 2, &mo) || p == e || *p++ != '-' ||
+	    num(&p, e, 1, 2, &d) || p == e || *p++ != '-' ||
+	    num(&p, e, 4, 4, &y) || p != e)
+		return -1;
+	p = tm;
+	e = tm + tmlen;
+	if (num(&p, e, 1, 2, &h) || p == e || *p++ != ':' ||
+	    num(&p, e, 1, 2, &mi) || p == e || *p++ != ':' ||
+	    num(&p, e, 1, 2, &s))
+		return -1;
+	if (p < e && *p == '.') {
+		p++;
+		if (num(&p, e, 1, 9, &frac))
+			return -1;
+	}
+	if (p < e && (*p == '+' || *p == '-')) {
+		neg = *p++ == '-';
+		if (num(&p, e, 1, 4, &bias))
+			return -1;
+		if (neg)
+			bias = -bias;
+	}
+	if (p != e)
+		return -1;
+	return diag_time_utc((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s,
+	    bias, utc);
+}
+
+/* Text files have no NUL bytes and few control characters. */
+static int
+looks_binary(const unsigned char *p, size_t n)
+{
+	size_t i, ctl = 0;
+
+	if (n > 4096)
+		n = 4096;
+	for (i = 0; i < n; i++) {
+		if (p[i] == 0)
+			return 1;
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' &&
+		    p[i] != '\n' && p[i] != '\f')
+			ctl++;
+	}
+	return ctl * 100 > n;
+}
+
+/* Position of the first line that starts with an IIS directive. */
+static const char *
+first_directive(const char *p, size_t n)
+{
+	static const char *const dirs[] = { "#Fields:", "#Software:",
+	    "#Version:", "#Date:" };
+	const char *e = p + n, *l = p, *nl;
+	size_t i;
+
+	while (l < e) {
+		for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			size_t dl = strlen(dirs[i]);
+			if ((size_t)(e - l) >= dl && memcmp(l, dirs[i], dl) == 0)
+				return l;
+		}
+		if ((nl = memchr(l, '\n', (size_t)(e - l))) == NULL)
+			break;
+		l = nl + 1;
+	}
+	return NULL;
+}
+
+/* 1 if p[0, n) holds nothing but blanks and line ends. */
+static int
+whitespace(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* The format whose marker comes first in the opening bytes wins. */
+static enum diag_format
+detect(const char *p, size_t n, int whole)
+{
+	const char *best = NULL, *q;
+	enum diag_format f = DIAG_FMT_UNKNOWN;
+
+	if (n == 0 || (whole && whitespace(p, n)))
+		return DIAG_FMT_EMPTY;
+	if (looks_binary((const unsigned char *)p, n))
+		return DIAG_FMT_BINARY;
+	if ((q = diag_find(p, n, "<![LOG[", 7)) != NULL) {
+		best = q;
+		f = DIAG_FMT_CMTRACE;
+	}
+	if ((q = diag_find(p, n, "$$<", 3)) != NULL && (!best || q < best)) {
+		best = q;
+		f = DIAG_FMT_LEGACY;
+	}
+	if ((q = first_directive(p, n)) != NULL && (!best || q < best))
+		f = DIAG_FMT_IIS;
+	return f;
+}
+
+static int
+scan(struct diag_reader *r, struct diag_file *f,
+    const struct diag_sink *sink, const struct diag_scan_opts *o)
+{
+	static const struct diag_sink none = { NULL, NULL, NULL };
+	const char *p;
+	size_t n;
+	int rc = 0;
+
+	if (sink == NULL)
+		sink = &none;
+	if ((p = diag_reader_peek(r, DETECT_BYTES, &n)) == NULL)
+		goto readerr;
+	f->readable = 1;
+	if (n >= 2 && ((p[0] == '\xff' && p[1] == '\xfe') ||
+	    (p[0] == '\xfe' && p[1] == '\xff'))) {
+		f->fmt = DIAG_FMT_UNKNOWN;
+		diag_file_error(f, 0, "UTF-16 text is not supported: convert "
+		    "the file to UTF-8 first");
+		return 0;
+	}
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		r->start += 3;
+		p += 3;
+		n -= 3;
+	}
+	f->fmt = o && o->force ? o->force : detect(p, n, r->eof);
+	switch (f->fmt) {
+	case DIAG_FMT_CMTRACE: rc = diag_cmtrace_parse(r, f, sink); break;
+	case DIAG_FMT_LEGACY:  rc = diag_legacy_parse(r, f, sink); break;
+	case DIAG_FMT_IIS:     rc = diag_iis_parse(r, f, sink); break;
+	case DIAG_FMT_BINARY:
+		diag_file_error(f, 0, "binary data, not a log file");
+		break;
+	case DIAG_FMT_UNKNOWN:
+		diag_file_error(f, 0, "not a CMTrace, ConfigMgr server or IIS "
+		    "W3C log (format not recognised from its first lines)");
+		break;
+	default:
+		break;
+	}
+	if (rc == 0)
+		return 0;
+readerr:
+	diag_file_error(f, r->lineno + 1, "read error: %s", strerror(r->err));
+	return -1;
+}
+
+static size_t
+bufsize(const struct diag_scan_opts *o)
+{
+	return o && o->bufsize ? o->bufsize : DIAG_BUFSIZE;
+}
+
+int
+diag_scan_path(const char *path, struct diag_file *f,
+    const struct diag_sink *sink, const struct diag_scan_opts *o)
+{
+	struct diag_reader r;
+	struct stat st;
+	int fd, rc;
+
+	/* O_NONBLOCK: a FIFO named on the command line must not hang us; it
+	 * changes nothing for regular files. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) < 0) {
+		diag_file_error(f, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		diag_file_error(f, 0, "not a regular file");
+		return -1;
+	}
+	if (diag_reader_init_fd(&r, fd, bufsize(o)) < 0) {
+		close(fd);
+		f->nomem = 1;
+		return -1;
+	}
+	rc = scan(&r, f, sink, o);
+	diag_reader_free(&r);
+	close(fd);
+	return rc;
+}
+
+int
+diag_scan_mem(const unsigned char *buf, size_t len, struct diag_file *f,
+    const struct diag_sink *sink, const struct diag_scan_opts *o)
+{
+	struct diag_reader r;
+	int rc;
+
+	if (diag_reader_init_mem(&r, buf, len, bufsize(o)) < 0) {
+		f->nomem = 1;
+		return -1;
+	}
+	rc = scan(&r, f, sink, o);
+	diag_reader_free(&r);
+	return rc;
+}

@@ -1,0 +1,171 @@
+/* diag_walk.c - expanding folders into the log files they hold. */
+#include "diag_walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+names_free(struct names *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static int
+names_add(struct names *l, char *s)
+{
+	char **nv;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		if ((nv = realloc(l->v, l->cap * sizeof(*nv))) == NULL) {
+			free(s);
+			return -1;
+		}
+		l->v = nv;
+	}
+	l->v[l->n++] = s;
+	return 0;
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+diag_walk_is_log(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && (strcasecmp(name + n - 4, ".log") == 0 ||
+	    strcasecmp(name + n - 4, ".lo_") == 0);
+}
+
+static char *
+join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	int slash = dl > 0 && dir[dl - 1] != '/';
+	char *p = malloc(dl + (size_t)slash + nl + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + (size_t)slash, name, nl + 1);
+	return p;
+}
+
+/* Lists dir into files and subfolders; 0, -1 (errno) or -2 (memory). */
+static int
+list(const char *dir, struct names *files, struct names *dirs)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	char *p;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((p = join(dir, de->d_name)) == NULL) {
+			rc = -2;
+			break;
+		}
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = names_add(dirs, p) < 0 ? -2 : 0;
+		else if (diag_walk_is_log(de->d_name) &&
+		    (lstat(p, &st) != 0 || S_ISREG(st.st_mode) ||
+		    S_ISLNK(st.st_mode)))
+			rc = names_add(files, p) < 0 ? -2 : 0;
+		else
+			free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int
+walk_dir(const char *dir, int depth, diag_walk_fn fn, void *ctx,
+    int *nomem, size_t *found)
+{
+	struct names files = { 0 }, dirs = { 0 };
+	char why[512];
+	size_t i;
+	int rc;
+
+	if ((rc = list(dir, &files, &dirs)) == -1) {
+		snprintf(why, sizeof(why), "cannot read folder: %s",
+		    strerror(errno));
+		rc = fn(ctx, dir, DIAG_FMT_UNREADABLE, why);
+		goto out;
+	}
+	if (rc == -2) {
+		*nomem = 1;
+		goto out;
+	}
+	if (files.n > 1)
+		qsort(files.v, files.n, sizeof(*files.v), cmp);
+	if (dirs.n > 1)
+		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp);
+	for (i = 0; rc == 0 && i < files.n; i++) {
+		(*found)++;
+		rc = fn(ctx, files.v[i], DIAG_FMT_UNREADABLE, NULL);
+	}
+	for (i = 0; rc == 0 && i < dirs.n && depth < DIAG_WALK_DEPTH; i++)
+		rc = walk_dir(dirs.v[i], depth + 1, fn, ctx, nomem, found);
+out:
+	names_free(&files);
+	names_free(&dirs);
+	return rc;
+}
+
+int
+diag_walk(const char *const *paths, size_t n, diag_walk_fn fn, void *ctx,
+    int *nomem)
+{
+	struct stat st;
+	char why[512];
+	size_t i, found;
+	int rc = 0;
+
+	*nomem = 0;
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (stat(paths[i], &st) != 0) {
+			snprintf(why, sizeof(why), "cannot open: %s",
+			    strerror(errno));
+			rc = fn(ctx, paths[i], DIAG_FMT_UNREADABLE, why);
+		} else if (S_ISDIR(st.st_mode)) {
+			found = 0;
+			rc = walk_dir(paths[i], 0, fn, ctx, nomem, &found);
+			if (rc == 0 && !*nomem && found == 0)
+				rc = fn(ctx, paths[i], DIAG_FMT_NONE, "no *.log, "
+				    "*.lo_ or u_ex*.log files in this folder");
+		} else {
+			rc = fn(ctx, paths[i], DIAG_FMT_UNREADABLE, NULL);
+		}
+		if (*nomem)
+			rc = -1;
+	}
+	return rc;
+}

@@ -1,0 +1,96 @@
+/* fuzz_logs.h - what the log-format fuzz targets share: run one input
+ * through a parser into the diagnose rules, with a read buffer size taken
+ * from the input so that line and buffer boundaries fall everywhere. */
+#ifndef CM_FUZZ_LOGS_H
+#define CM_FUZZ_LOGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag_logline.h"
+#include "diag_output.h"
+#include "diag_rules.h"
+
+/* Reads every byte a record points at, so that ASan checks its spans. */
+static unsigned fuzz_sum;
+
+static void
+fuzz_touch(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fuzz_sum += (unsigned char)p[i];
+}
+
+struct fuzz_ctx {
+	struct diag_sink rules;
+};
+
+static void
+fuzz_rec(void *ctx, const struct diag_file *f, const struct diag_rec *r)
+{
+	struct fuzz_ctx *c = ctx;
+
+	fuzz_touch(r->msg, r->msglen);
+	fuzz_touch(r->comp, r->complen);
+	c->rules.rec(c->rules.ctx, f, r);
+}
+
+static void
+fuzz_iis(void *ctx, const struct diag_file *f, const struct diag_iis_rec *r)
+{
+	struct fuzz_ctx *c = ctx;
+	time_t t;
+
+	fuzz_touch(r->text, r->textlen);
+	fuzz_touch(r->stem, r->stemlen);
+	fuzz_touch(r->cip, r->ciplen);
+	(void)diag_iis_time(r, &t);
+	c->rules.iis(c->rules.ctx, f, r);
+}
+
+/* Parses data as fmt (DIAG_FMT_UNREADABLE: detect).  When report is set
+ * the findings are also rendered, as text and as JSON. */
+static int
+fuzz_one(const uint8_t *data, size_t size, enum diag_format fmt, int report)
+{
+	static const size_t bufs[4] = { 32, 100, 4096, 0 };
+	struct diag_scan_opts o;
+	struct diag_rules *r;
+	struct diag_file *f;
+	struct diag_sink s;
+	struct fuzz_ctx c;
+	struct cm_err err;
+	FILE *null;
+
+	if (size == 0)
+		return 0;
+	o.bufsize = bufs[data[0] & 3];
+	o.force = fmt;
+	data++;
+	size--;
+	if ((r = diag_rules_new(0, 0)) == NULL ||
+	    (f = diag_file_new("fuzz.log")) == NULL) {
+		diag_rules_free(r);
+		return 0;
+	}
+	diag_rules_sink(r, &c.rules);
+	s.ctx = &c;
+	s.rec = fuzz_rec;
+	s.iis = fuzz_iis;
+	diag_rules_file_begin(r);
+	(void)diag_scan_mem(data, size, f, &s, &o);
+	diag_rules_finish(r);
+	if (report && (null = fopen("/dev/null", "w")) != NULL) {
+		(void)diag_output_text(null, &f, 1, r, &err);
+		(void)diag_output_json(null, &f, 1, r, &err);
+		fclose(null);
+	}
+	diag_file_free(f);
+	diag_rules_free(r);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,371 @@
+/* test_diag_rules.c - the KB 4503442 findings from the fixtures: both
+ * wordings of the filter chain, dedup across logs, --since, IIS grouping
+ * and the bounds that keep memory fixed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "diag_logline.h"
+#include "diag_rules.h"
+#include "diag_time.h"
+#include "diagnose.h"
+
+#define D TEST_DATA "/diag/"
+#define MAXF 8
+
+static struct diag_file *files[MAXF];
+static size_t nfiles;
+
+static void
+free_files(void)
+{
+	while (nfiles > 0)
+		diag_file_free(files[--nfiles]);
+}
+
+static struct diag_rules *
+rules_new(const char *since)
+{
+	struct diag_rules *r;
+	time_t t = 0;
+
+	if (since != NULL)
+		assert_int_equal(diag_parse_time(since, &t), 0);
+	assert_non_null(r = diag_rules_new(since != NULL, t));
+	return r;
+}
+
+static void
+feed_path(struct diag_rules *r, const char *path)
+{
+	struct diag_sink s;
+
+	assert_true(nfiles < MAXF);
+	assert_non_null(files[nfiles] = diag_file_new(path));
+	diag_rules_sink(r, &s);
+	diag_rules_file_begin(r);
+	assert_int_equal(diag_scan_path(path, files[nfiles], &s, NULL), 0);
+	nfiles++;
+}
+
+static void
+feed_text(struct diag_rules *r, const char *name, const char *text)
+{
+	struct diag_sink s;
+
+	assert_true(nfiles < MAXF);
+	assert_non_null(files[nfiles] = diag_file_new(name));
+	diag_rules_sink(r, &s);
+	diag_rules_file_begin(r);
+	assert_int_equal(diag_scan_mem((const unsigned char *)text,
+	    strlen(text), files[nfiles], &s, NULL), 0);
+	nfiles++;
+}
+
+/* The finding with this id (and stage, if not NULL), or NULL. */
+static const struct diag_finding *
+find(const struct diag_rules *r, const char *id, const char *stage)
+{
+	const struct diag_finding *fd;
+	size_t i;
+
+	for (i = 0; i < diag_rules_count(r); i++) {
+		fd = diag_rules_get(r, i);
+		if (strcmp(fd->id, id) == 0 && (stage == NULL ||
+		    (fd->stage != NULL && strcmp(fd->stage, stage) == 0)))
+			return fd;
+	}
+	return NULL;
+}
+
+static const char *
+when(time_t t)
+{
+	static char b[DIAG_TIME_STRLEN];
+
+	diag_time_fmt(t, b);
+	return b;
+}
+
+static void
+test_chain_classic_wording(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_path(r, D "SMS_Cloud_ProxyConnector.log");
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cert-filter-empty", NULL));
+	assert_string_equal(fd->stage, "client-auth");
+	assert_string_equal(fd->severity, "error");
+	assert_int_equal(fd->counts[DIAG_ST_DIGSIG], 7);
+	assert_int_equal(fd->counts[DIAG_ST_ROOTCA], 3);
+	assert_int_equal(fd->counts[DIAG_ST_PRIVKEY], 3);
+	assert_int_equal(fd->counts[DIAG_ST_CLIENTAUTH], 0);
+	assert_int_equal(fd->rejected_total, 3);
+	assert_int_equal(fd->nrejected, 3);
+	assert_non_null(strstr(fd->rejected[0], "[EKU: Server "
+	    "Authentication]"));
+	assert_int_equal(fd->rejected[0][0], '[');
+	assert_int_equal(fd->nev, 1);
+	assert_int_equal(fd->ev[0].line, 15);
+	assert_string_equal(fd->ev[0].text, "Filtered cert count with client "
+	    "auth: 0");
+	assert_string_equal(when(fd->ev[0].utc), "2026-01-02T16:16:00Z");
+	/* The chain is logged: verbose logging is on already. */
+	assert_null(find(r, "verbose-logging-needed", NULL));
+	diag_rules_free(r);
+	free_files();
+}
+
+static void
+test_chain_joined_wording(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_path(r, D "SMS_Cloud_ProxyConnector-joined.log");
+	diag_rules_finish(r);
+	/* "No private key cert:" came last before the 0: that check
+	 * removed the last certificate. */
+	assert_non_null(fd = find(r, "cert-filter-empty", NULL));
+	assert_string_equal(fd->stage, "private-key");
+	assert_int_equal(fd->counts[DIAG_ST_DIGSIG], 2);
+	assert_int_equal(fd->counts[DIAG_ST_ROOTCA], 0);
+	assert_int_equal(fd->counts[DIAG_ST_PRIVKEY], 0);
+	assert_int_equal(fd->counts[DIAG_ST_CLIENTAUTH], -1);
+	assert_int_equal(fd->nrejected, 1);
+	assert_string_equal(fd->rejected[0], "[Subject: CN=cmgcp01.contoso."
+	    "com] [Thumbprint: 9A2B]");
+	diag_rules_free(r);
+	free_files();
+
+	r = rules_new(NULL);
+	feed_text(r, "a.log", "Filtered cert count with digital signature: 1"
+	    "  $$<C><01-02-2026 00:00:00.000+000><thread=1>\nNot allowed cert:"
+	    " X  $$<C><01-02-2026 00:00:00.000+000><thread=1>\nFiltered cert "
+	    "count with allowed root CA and has private key: 0  $$<C><01-02-"
+	    "2026 00:00:00.000+000><thread=1>\n");
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cert-filter-empty", NULL));
+	assert_string_equal(fd->stage, "allowed-root-ca");
+	assert_string_equal(fd->rejected[0], "X");
+	diag_rules_free(r);
+	free_files();
+}
+
+static void
+test_chain_other_stages(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	/* CMTrace, odd capitalisation, a chain that recovers (no finding)
+	 * and one that ends at the very first stage. */
+	feed_text(r, "b.log",
+	    "<![LOG[Filtered cert count with digital signature: 2]LOG]!>"
+	    "<time=\"1:00:00.000+000\" date=\"1-2-2026\">\n"
+	    "<![LOG[Filtered cert count with client auth: 1]LOG]!>"
+	    "<time=\"1:00:01.000+000\" date=\"1-2-2026\">\n"
+	    "<![LOG[FILTERED CERT COUNT WITH DIGITAL SIGNATURE: 0]LOG]!>"
+	    "<time=\"2:00:00.000+000\" date=\"1-2-2026\">\n");
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 1);
+	assert_non_null(fd = find(r, "cert-filter-empty",
+	    "digital-signature"));
+	assert_int_equal(fd->counts[DIAG_ST_DIGSIG], 0);
+	assert_int_equal(fd->nrejected, 0);
+	assert_string_equal(when(fd->first), "2026-01-02T02:00:00Z");
+	diag_rules_free(r);
+	free_files();
+}
+
+static void
+test_verbose_logging_needed(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_path(r, D "SMS_Cloud_ProxyConnector-noverbose.log");
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 1);
+	assert_non_null(fd = find(r, "verbose-logging-needed", NULL));
+	assert_string_equal(fd->severity, "warning");
+	assert_int_equal(fd->count, 1);
+	assert_int_equal(fd->ev[0].line, 2);
+	/* "~~" is the legacy format's line break. */
+	assert_non_null(strstr(fd->ev[0].text, "(403) Forbidden.\n  at "));
+	assert_non_null(strstr(fd->remediation, "cmremedy apply "
+	    "profiles/cmg-connector-verbose-on.ini"));
+	diag_rules_free(r);
+	free_files();
+}
+
+static void
+test_same_cause_once(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	size_t i, n = 0;
+	(void)state;
+
+	feed_path(r, D "LocationServices.log");
+	feed_path(r, D "SMS_Cloud_ProxyConnector.log");
+	feed_path(r, D "SMS_Cloud_ProxyConnector.lo_");
+	diag_rules_finish(r);
+	for (i = 0; i < diag_rules_count(r); i++)
+		n += strcmp(diag_rules_get(r, i)->id,
+		    "cmg-client-cert-required") == 0;
+	assert_int_equal(n, 1);
+	fd = find(r, "cmg-client-cert-required", NULL);
+	assert_int_equal(fd->count, 3);
+	assert_int_equal(fd->nev, 3);
+	assert_ptr_equal(fd->ev[0].file, files[0]);
+	assert_ptr_equal(fd->ev[1].file, files[1]);
+	assert_ptr_equal(fd->ev[2].file, files[2]);
+	assert_string_equal(when(fd->first), "2025-12-31T23:59:59Z");
+	assert_string_equal(when(fd->last), "2026-01-02T16:15:02Z");
+	diag_rules_free(r);
+	free_files();
+}
+
+static void
+test_since(void **state)
+{
+	struct diag_rules *r = rules_new("2026-01-01");
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_path(r, D "SMS_Cloud_ProxyConnector.lo_");
+	feed_path(r, D "LocationServices.log");
+	feed_path(r, D "u_ex260102.log");
+	diag_rules_finish(r);
+	fd = find(r, "cmg-client-cert-required", NULL);
+	assert_int_equal(fd->count, 1);
+	assert_ptr_equal(fd->ev[0].file, files[1]);
+	diag_rules_free(r);
+	free_files();
+
+	r = rules_new("2026-01-02T17:00:02Z");
+	feed_path(r, D "LocationServices.log");
+	feed_path(r, D "u_ex260102.log");
+	diag_rules_finish(r);
+	assert_null(find(r, "cmg-client-cert-required", NULL));
+	assert_null(find(r, "iis-403-13", NULL));
+	assert_non_null(fd = find(r, "iis-403-7", NULL));
+	assert_int_equal(fd->count, 1);
+	assert_string_equal(when(fd->first), "2026-01-02T17:00:04Z");
+	assert_non_null(find(r, "iis-403-16", NULL));
+	diag_rules_free(r);
+	free_files();
+}
+
+static void
+test_iis_grouping(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_path(r, D "u_ex260102.log");
+	feed_path(r, D "u_ex260103.log");
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 4);
+	assert_non_null(fd = find(r, "iis-403-7", NULL));
+	/* The 403.7 on /CCM_Client/ is not the MP's. */
+	assert_int_equal(fd->count, 4);
+	assert_int_equal(fd->nclients, 2);
+	assert_string_equal(fd->clients[0].addr, "10.0.0.20");
+	assert_int_equal(fd->clients[0].count, 3);
+	assert_string_equal(when(fd->clients[0].first),
+	    "2026-01-02T16:15:02Z");
+	assert_string_equal(when(fd->clients[0].last),
+	    "2026-01-02T17:00:04Z");
+	assert_string_equal(fd->clients[1].addr, "10.0.0.21");
+	assert_int_equal(fd->clients[1].count, 1);
+	assert_int_equal(fd->nev, 2);      /* one line per client */
+	assert_int_equal(fd->ev[1].line, 7);
+	assert_string_equal(find(r, "iis-403-13", NULL)->clients[0].addr,
+	    "10.0.0.20");
+	assert_int_equal(find(r, "iis-403-16", NULL)->count, 1);
+	assert_int_equal(find(r, "iis-403-17", NULL)->count, 1);
+	diag_rules_free(r);
+	free_files();
+}
+
+static void
+test_bounds(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	char *text, msg[2000];
+	size_t len = 0, cap = 100000, k;
+	(void)state;
+
+	assert_non_null(text = malloc(cap));
+	len += (size_t)snprintf(text, cap, "#Fields: c-ip cs-uri-stem "
+	    "sc-status sc-substatus\n");
+	for (k = 0; k < DIAG_CLIENTS_MAX + 6; k++)
+		len += (size_t)snprintf(text + len, cap - len, "10.9.%zu.%zu "
+		    "/SMS_MP/.sms_aut 403 17\n", k / 250, k % 250);
+	/* The same clients in five files: 4 lines of evidence from each
+	 * of the first four, then the total bound. */
+	for (k = 0; k < 5; k++)
+		feed_text(r, "iis.log", text);
+	/* Many records from one file; a message longer than the kept
+	 * text, cut inside a 3-byte character. */
+	len = 0;
+	memset(msg, 0, sizeof(msg));
+	memset(msg, 'a', DIAG_TEXT_MAX - 2);
+	strcat(msg, "\xe2\x82\xac CMGService_Invalid_Token");
+	for (k = 0; k < 10; k++)
+		len += (size_t)snprintf(text + len, cap - len, "<![LOG[%s]LOG]!>"
+		    "<time=\"1:00:0%zu.000+000\" date=\"1-2-2026\">\n", msg, k);
+	feed_text(r, "cm.log", text);
+	free(text);
+	diag_rules_finish(r);
+
+	fd = find(r, "iis-403-17", NULL);
+	assert_int_equal(fd->count, 5 * (DIAG_CLIENTS_MAX + 6));
+	assert_int_equal(fd->nclients, DIAG_CLIENTS_MAX);
+	assert_int_equal(fd->clients[DIAG_CLIENTS_MAX - 1].count, 5);
+	assert_int_equal(fd->other_clients, 5 * 6);
+	assert_int_equal(fd->nev, DIAG_EVID_MAX);
+	assert_ptr_equal(fd->ev[DIAG_EVID_PER_FILE].file, files[1]);
+	assert_ptr_equal(fd->ev[DIAG_EVID_MAX - 1].file, files[3]);
+
+	fd = find(r, "cmg-token-invalid", NULL);
+	assert_int_equal(fd->count, 10);
+	assert_int_equal(fd->nev, DIAG_EVID_PER_FILE);
+	assert_string_equal(when(fd->last), "2026-01-02T01:00:09Z");
+	/* Cut before the character that did not fit whole. */
+	assert_int_equal(strlen(fd->ev[0].text), DIAG_TEXT_MAX - 2);
+	assert_int_equal(strspn(fd->ev[0].text, "a"), DIAG_TEXT_MAX - 2);
+	diag_rules_free(r);
+	free_files();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chain_classic_wording),
+		cmocka_unit_test(test_chain_joined_wording),
+		cmocka_unit_test(test_chain_other_stages),
+		cmocka_unit_test(test_verbose_logging_needed),
+		cmocka_unit_test(test_same_cause_once),
+		cmocka_unit_test(test_since),
+		cmocka_unit_test(test_iis_grouping),
+		cmocka_unit_test(test_bounds),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
