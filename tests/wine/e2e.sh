@@ -133,13 +133,14 @@ revert_puts_back() {
 	cm check "$OFF" --backend win32; expect_rc 1
 }
 backup_imports_with_reg() {
-	local b; b=$(jqr .backup "$WORK/a1.json")
+	local b v; b=$(jqr .backup "$WORK/a1.json")
 	[ -f "$b" ] || fail_msg "no backup file: $b"
 	set_verbose 7
-	wine reg import "$(winepath -w "$b")" >/dev/null 2>&1 ||
-	    fail_msg "reg import refused $b"
-	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] ||
-	    fail_msg "import gave $(regdw "$CONN" VerboseLogging)"
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x7 ] || fail_msg "not set to 7"
+	wine reg import "$(winepath -w "$b")" >/dev/null 2>"$WORK/import.err" ||
+	    fail_msg "reg import refused $b: $(cat "$WORK/import.err")"
+	v=$(regdw "$CONN" VerboseLogging)
+	[ "$v" = 0x0 ] || fail_msg "after import: $v; $(cat "$WORK/import.err")"
 }
 reg_export_reads() {
 	# A sim machine whose registry.reg is Wine's own export: our reader

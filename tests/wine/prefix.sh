@@ -20,6 +20,9 @@ TKEY='HKLM\SOFTWARE\cmremedy-test'
 
 # wineboot returns before the prefix has settled (wineserver -w waits for
 # that); a persistent wineserver keeps services alive between commands.
+# The first command starts Wine's own long-lived processes (services.exe,
+# ...), which inherit its file descriptors: it gets none of ours, or a
+# later `cmd | reader` would wait for them forever.
 # Returns non-zero if the fake services cannot be registered.
 wine_prefix_up() {
 	wineboot -i >/dev/null 2>&1
@@ -27,7 +30,7 @@ wine_prefix_up() {
 	wineserver -p
 	cp "$BW/fakesvc.exe" "$WINEPREFIX/drive_c/fakesvc.exe" &&
 	    wine sc create SMS_EXECUTIVE binPath= 'C:\fakesvc.exe' \
-		>/dev/null &&
+		</dev/null >/dev/null 2>&1 &&
 	    wine sc create CMTEST_DEP binPath= 'C:\fakesvc.exe' \
-		depend= SMS_EXECUTIVE >/dev/null
+		depend= SMS_EXECUTIVE </dev/null >/dev/null 2>&1
 }
