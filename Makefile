@@ -17,6 +17,11 @@ BA = build/asan
 # Everything but main.c and the Windows backend is the library that the
 # unit tests link against (curl's tool/lib split).
 LIB_SRC  = $(filter-out src/main.c src/backend_win32.c,$(wildcard src/*.c))
+# A native Windows build (MSYS2) has the win32 backend in its library.
+ifeq ($(OS),Windows_NT)
+LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
+PKG_LIBS += -ladvapi32
+endif
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_AOBJ = $(LIB_SRC:src/%.c=$(BA)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)

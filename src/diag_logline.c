@@ -13,6 +13,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Windows has no FIFOs (so no O_NONBLOCK), and its open() translates CRLF
+ * and stops at Ctrl-Z unless told O_BINARY: read the bytes as they are. */
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
+#ifndef O_BINARY
+#define O_BINARY 0
+#endif
+
 /* How much of a file detection looks at. */
 #define DETECT_BYTES (64u * 1024u)
 
@@ -335,7 +344,7 @@ diag_scan_path(const char *path, struct diag_file *f,
 
 	/* O_NONBLOCK: a FIFO named on the command line must not hang us; it
 	 * changes nothing for regular files. */
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) < 0) {
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_BINARY)) < 0) {
 		diag_file_error(f, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}

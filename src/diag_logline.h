@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "err.h"              /* CM_PRINTFLIKE */
+
 enum diag_format {
 	DIAG_FMT_UNREADABLE = 0,
 	DIAG_FMT_EMPTY,
@@ -64,10 +66,7 @@ void diag_file_free(struct diag_file *f);
 
 /* Adds "PATH:LINE: msg" (or "PATH: msg" when line is 0) to f. */
 void diag_file_error(struct diag_file *f, long line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    CM_PRINTFLIKE(3, 4);
 
 /* A CMTrace or legacy record.  msg is the raw message (legacy "~~" kept,
  * CMTrace line breaks as '\n'), not NUL-terminated. */

@@ -162,7 +162,7 @@ text_finding(FILE *out, size_t no, const struct diag_finding *fd)
 	}
 	if (fd->count > fd->nev)
 		fprintf(out, "     (%lu more not shown)\n",
-		    fd->count - fd->nev);
+		    (unsigned long)(fd->count - fd->nev));
 	fprintf(out, "   What to do: %s\n\n", fd->remediation);
 }
 

@@ -9,6 +9,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+/* Windows (mingw) has no symbolic links in stat(): lstat is stat there. */
+#ifndef S_ISLNK
+#define lstat stat
+#define S_ISLNK(m) 0
+#endif
+
 struct names {
 	char **v;
 	size_t n, cap;

@@ -9,6 +9,21 @@
 
 #include <stddef.h>
 
+/* Format checking for printf-like functions, on every compiler we build
+ * with: mingw's "printf" archetype is msvcrt's (no %zu), while the C99
+ * stdio that _POSIX_C_SOURCE selects there is checked as
+ * __MINGW_PRINTF_FORMAT (gnu_printf).  Use as
+ *   int f(const char *fmt, ...) CM_PRINTFLIKE(1, 2); */
+#if defined(__MINGW32__)
+#include <stdio.h>
+#define CM_PRINTFLIKE(f, a) \
+    __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__)
+#define CM_PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CM_PRINTFLIKE(f, a)
+#endif
+
 enum cm_errkind {
 	CM_ERR_NONE = 0,
 	CM_ERR_USAGE,   /* bad command line                         -> exit 2 */
@@ -29,11 +44,7 @@ struct cm_err {
 /* Records an error.  err may be NULL (the error is then dropped).  Returns
  * -1 so that callers can write `return cm_err_set(...)`. */
 int cm_err_set(struct cm_err *err, enum cm_errkind kind, long sys,
-    const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+    const char *fmt, ...) CM_PRINTFLIKE(4, 5);
 
 /* Shorthand for an allocation failure. Returns -1. */
 int cm_err_nomem(struct cm_err *err);

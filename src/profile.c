@@ -72,10 +72,7 @@ struct stage {
 /* Records the first error as "PATH:LINE: message". Returns -1. */
 static int
 fail(struct stage *st, int line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    CM_PRINTFLIKE(3, 4);
 
 static int
 fail(struct stage *st, int line, const char *fmt, ...)
@@ -741,10 +738,7 @@ profile_load(const char *path, struct profile **out, struct cm_err *err)
 /* Sets why (which may be NULL) and returns NULL. */
 static char *
 canon_fail(char *why, size_t whylen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    CM_PRINTFLIKE(3, 4);
 
 static char *
 canon_fail(char *why, size_t whylen, const char *fmt, ...)

@@ -344,10 +344,7 @@ struct parser {
 /* Records "NAME:LINE: ..." for line (0-based) and returns -1. */
 static int
 perr(struct parser *ps, size_t line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    CM_PRINTFLIKE(3, 4);
 
 static int
 perr(struct parser *ps, size_t line, const char *fmt, ...)

@@ -49,9 +49,7 @@ struct ld {
 	struct cm_err *err;
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+CM_PRINTFLIKE(3, 4)
 static int
 bad(struct ld *l, const char *where, const char *fmt, ...)
 {
@@ -217,9 +215,9 @@ get_int(struct ld *l, const json_t *o, const char *where, const char *key,
 	if (!json_is_integer(j))
 		return bad(l, w, "expected an integer, found %s", kind(j));
 	if (json_integer_value(j) < min || json_integer_value(j) > max)
-		return bad(l, w, "%" JSON_INTEGER_FORMAT " is out of range (%"
-		    JSON_INTEGER_FORMAT " .. %" JSON_INTEGER_FORMAT ")",
-		    json_integer_value(j), min, max);
+		return bad(l, w, "%lld is out of range (%lld .. %lld)",
+		    (long long)json_integer_value(j), (long long)min,
+		    (long long)max);
 	*out = json_integer_value(j);
 	return 0;
 }
@@ -356,9 +354,8 @@ parse_data(struct ld *l, const char *w, uint32_t type, const json_t *j,
 			    "found %s", kind(j));
 		if (json_integer_value(j) < 0 ||
 		    json_integer_value(j) > 0xFFFFFFFF)
-			return bad(l, w, "%" JSON_INTEGER_FORMAT " is out of "
-			    "range for REG_DWORD (0 .. 4294967295)",
-			    json_integer_value(j));
+			return bad(l, w, "%lld is out of range for REG_DWORD "
+			    "(0 .. 4294967295)", (long long)json_integer_value(j));
 		regval_set_number(out, REGT_DWORD,
 		    (uint64_t)json_integer_value(j));
 		return 0;
@@ -470,8 +467,8 @@ parse_setting(struct ld *l, const json_t *o, size_t i,
 		return -1;
 	if (view != REGVIEW_64 && view != REGVIEW_32) {
 		child(fw, w, "view");
-		return bad(l, fw, "expected 64 or 32, found %"
-		    JSON_INTEGER_FORMAT, view);
+		return bad(l, fw, "expected 64 or 32, found %lld",
+		    (long long)view);
 	}
 	s->view = (int)view;
 	/* Added to the contract; absent, assume the key existed, so that a

@@ -13,16 +13,6 @@
 #include "sysutil.h"
 #include "text.h"
 
-/* err.h defines it on the win32 branch (mingw needs gnu_printf for %zu);
- * this stands in until that is merged. */
-#ifndef CM_PRINTFLIKE
-#if defined(__GNUC__)
-#define CM_PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define CM_PRINTFLIKE(f, a)
-#endif
-#endif
-
 #define NOLINE ((size_t)-1)
 #define MAX_PID 0xFFFFFFFFul
 #define NEVER UINT_MAX        /* need_ms of a service that hangs */

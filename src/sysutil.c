@@ -126,7 +126,8 @@ mkdir_one(const char *path)
 {
 	struct stat st;
 
-#ifdef _WIN32
+	/* Winelib defines _WIN32 but compiles against glibc's mkdir. */
+#if defined(_WIN32) && !defined(__WINE__)
 	if (mkdir(path) == 0)
 #else
 	if (mkdir(path, 0755) == 0)

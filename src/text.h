@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 /*
  * A growable NUL-terminated string.  Start from all zeroes.  A failed
  * allocation sets `failed` and turns later appends into no-ops, so that a
@@ -22,10 +24,7 @@ struct strbuf {
 void strbuf_put(struct strbuf *b, const void *s, size_t n);
 void strbuf_puts(struct strbuf *b, const char *s);
 void strbuf_printf(struct strbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+    CM_PRINTFLIKE(2, 3);
 
 /* Frees b->s and zeroes b. */
 void strbuf_free(struct strbuf *b);

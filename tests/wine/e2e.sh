@@ -1,0 +1,292 @@
+# e2e.sh - the Winelib cmremedy driven as an admin would, against Wine's
+# registry and SCM.  Sourced by tests/wine/run (which owns the prefix, the
+# fake services and the ok/bad/skp counters); not run on its own.
+
+CM=$BW/cmremedy.exe.so
+ON=$TOP/profiles/cmg-connector-verbose-on.ini
+OFF=$TOP/profiles/cmg-connector-verbose-off.ini
+export CMREMEDY_REPORT_DIR=$WORK/default-reports
+RC= OUT=
+
+cm() { # runs cmremedy; keeps stdout and the exit code
+	RC=0
+	OUT=$(wine "$CM" "$@" 2>"$WORK/stderr") || RC=$?
+}
+fail_msg() { echo "    $*"; return 1; }
+expect_rc() {
+	[ "$RC" -eq "$1" ] || fail_msg "exit $RC, expected $1: $(cat "$WORK/stderr")"
+}
+t() { # t NAME FUNCTION: runs it in a subshell stopping at the first failure
+	local rc
+	( set -e; "$2" ); rc=$?
+	if [ "$rc" -eq 0 ]; then ok "$1"; else bad "$1"; fi
+}
+jqr() { jq -r "$1" "$2"; }
+# The data of a REG_DWORD as reg.exe prints it (0x1), or "absent".
+regdw() {
+	wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' |
+	    awk -v v="$2" '$1 == v && $2 == "REG_DWORD" { print $3; f = 1 }
+		END { if (!f) print "absent" }'
+}
+# STATE number of a service per Wine's sc.exe (1 stopped, 4 running).
+svc_state() { wine sc query "$1" | tr -d '\r' | awk '$1 == "STATE" { print $3 }'; }
+# Waits up to 15 s for a state.
+svc_wait() {
+	local i
+	for i in $(seq 150); do
+		[ "$(svc_state "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	fail_msg "service $1 did not reach state $2"
+}
+svc_running() { # starts the service if needed and waits for RUNNING
+	[ "$(svc_state "$1")" = 4 ] && return 0
+	[ "$(svc_state "$1")" = 1 ] && wine sc start "$1" >/dev/null
+	svc_wait "$1" 4
+}
+# The fake service's own record of its last start: "PID VERBOSE".
+last_start() { tr -d '\r' < "$LOG" | awk '{ sub("pid=", "", $2);
+	sub("verbose=", "", $3); p = $2 " " $3 } END { print p }'; }
+starts() { wc -l < "$LOG"; }
+fake_conf() { wine reg add "$TKEY\\SMS_EXECUTIVE" /v "$1" /t REG_DWORD \
+	/d "$2" /f >/dev/null; }
+set_verbose() { wine reg add "$CONN" /v VerboseLogging /t REG_DWORD \
+	/d "$1" /f >/dev/null; }
+profile() { cat > "$WORK/$1"; echo "$WORK/$1"; }
+
+# A profile with short timeouts, for the fault runs.
+FAST=$(profile fast.ini <<'EOF'
+[profile]
+name = wine-fast
+[setting verbose]
+key = HKLM\SOFTWARE\Microsoft\SMS\SMS_CLOUD_PROXYCONNECTOR
+value = VerboseLogging
+type = REG_DWORD
+data = 1
+off = 0
+[service SMS_EXECUTIVE]
+stop_timeout = 1500ms
+start_timeout = 3s
+EOF
+)
+
+echo "# end to end: build/wine/cmremedy.exe.so"
+fake_conf HangOnStopMs 0; fake_conf FailOnStart 0
+fake_conf StopMs 300; fake_conf StartMs 300
+set_verbose 0
+svc_running SMS_EXECUTIVE >/dev/null && svc_running CMTEST_DEP >/dev/null
+
+check_not_compliant() {
+	cm check "$ON" --backend win32; expect_rc 1
+}
+plan_changes_nothing() {
+	local before n0
+	before=$(wine reg query 'HKLM\SOFTWARE' /s 2>&1 | md5sum)
+	n0=$(starts)
+	cm plan "$ON" --backend win32; expect_rc 0
+	[ "$(wine reg query 'HKLM\SOFTWARE' /s 2>&1 | md5sum)" = "$before" ] ||
+	    fail_msg "reg query before and after plan differ"
+	[ "$(starts)" = "$n0" ] || fail_msg "plan restarted the service"
+	[ "$(svc_state SMS_EXECUTIVE)" = 4 ] || fail_msg "service not running"
+}
+apply_restarts_with_new_value() {
+	local r=$WORK/a1.json pid0 pid1 rec
+	cm apply "$ON" --backend win32 --report "$r"; expect_rc 0
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x1 ] || fail_msg "value not 1"
+	[ "$(jqr .outcome "$r")" = changed ] || fail_msg "outcome"
+	[ "$(jqr .backend "$r")" = win32 ] || fail_msg "backend"
+	[ "$(jqr '.services[0].action' "$r")" = restart ] || fail_msg "action"
+	pid0=$(jqr '.services[0].before.pid' "$r")
+	pid1=$(jqr '.services[0].after.pid' "$r")
+	rec=$(last_start)
+	[ "$pid0" != "$pid1" ] || fail_msg "pid did not change: $pid0"
+	[ "$rec" = "$pid1 1" ] ||
+	    fail_msg "service's own record '$rec', report's pid $pid1"
+	[ "$(jqr '.services[0].after.state' "$r")" = running ] ||
+	    fail_msg "after state"
+	[ "$(svc_state CMTEST_DEP)" = 4 ] || fail_msg "dependent not running"
+	echo "    restart: stop $(jqr '.services[0].stop_ms' "$r") ms, start" \
+	    "$(jqr '.services[0].start_ms' "$r") ms (300 + 300 ms pending)"
+}
+check_compliant() {
+	cm check "$ON" --backend win32; expect_rc 0
+}
+apply_again_restarts_nothing() {
+	local r=$WORK/a2.json n0; n0=$(starts)
+	cm apply "$ON" --backend win32 --report "$r"; expect_rc 0
+	[ "$(jqr .outcome "$r")" = unchanged ] || fail_msg "outcome $(jqr .outcome "$r")"
+	[ "$(jqr '.services[0].action' "$r")" = none ] || fail_msg "action"
+	[ "$(starts)" = "$n0" ] || fail_msg "service restarted"
+}
+toggle_flips_off() {
+	local r=$WORK/t1.json
+	cm toggle "$ON" --backend win32 --report "$r"; expect_rc 0
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "value not 0"
+	[ "$(last_start)" = "$(jqr '.services[0].after.pid' "$r") 0" ] ||
+	    fail_msg "service's record $(last_start)"
+}
+revert_puts_back() {
+	cm revert "$WORK/t1.json" --backend win32 --report "$WORK/rv.json"
+	expect_rc 0
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x1 ] || fail_msg "value not 1"
+	[ "$(last_start | cut -d' ' -f2)" = 1 ] || fail_msg "record $(last_start)"
+	cm check "$OFF" --backend win32; expect_rc 1
+}
+backup_imports_with_reg() {
+	local b v; b=$(jqr .backup "$WORK/a1.json")
+	[ -f "$b" ] || fail_msg "no backup file: $b"
+	set_verbose 7
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x7 ] || fail_msg "not set to 7"
+	wine reg import "$(winepath -w "$b")" >/dev/null 2>"$WORK/import.err" ||
+	    fail_msg "reg import refused $b: $(cat "$WORK/import.err")"
+	v=$(regdw "$CONN" VerboseLogging)
+	[ "$v" = 0x0 ] || fail_msg "after import: $v; $(cat "$WORK/import.err")"
+}
+reg_export_reads() {
+	# A sim machine whose registry.reg is Wine's own export: our reader
+	# must take it (UTF-16LE, as reg export writes it).
+	local m=$WORK/exported
+	mkdir -p "$m"
+	set_verbose 1
+	wine reg export 'HKLM\SOFTWARE\Microsoft\SMS' \
+	    "$(winepath -w "$m/registry.reg")" /y >/dev/null 2>&1 ||
+	    fail_msg "reg export failed"
+	printf '[SMS_EXECUTIVE]\nstate = running\npid = 100\n' \
+	    > "$m/services.ini"
+	cm check "$ON" --backend "sim:$m"; expect_rc 0
+	cm check "$OFF" --backend "sim:$m"; expect_rc 1
+}
+hang_on_stop_rolls_back() {
+	local t0 t1 r=$WORK/hang.json
+	set_verbose 0; fake_conf HangOnStopMs 4000
+	t0=$(date +%s%N)
+	cm apply "$FAST" --backend win32 --report "$r"; t1=$(date +%s%N)
+	fake_conf HangOnStopMs 0
+	expect_rc 4
+	echo "    exit 4 after $(( (t1 - t0) / 1000000 )) ms (stop timeout 1500 ms)"
+	[ $(( (t1 - t0) / 1000000 )) -lt 2500 ] || fail_msg "too slow"
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "value not back"
+	[ "$(jqr .outcome "$r")" = rolled_back ] || fail_msg "outcome"
+	jq -e '.errors | length > 0' "$r" >/dev/null || fail_msg "no errors"
+	svc_wait SMS_EXECUTIVE 1; svc_running SMS_EXECUTIVE
+}
+fail_on_start_rolls_back() {
+	local r=$WORK/fail.json
+	set_verbose 0; fake_conf FailOnStart 1
+	cm apply "$FAST" --backend win32 --report "$r"
+	fake_conf FailOnStart 0
+	expect_rc 4
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "value not back"
+	[ "$(jqr .outcome "$r")" = rolled_back ] || fail_msg "outcome"
+	jq -r '.errors[].message' "$r" | grep -q 1066 ||
+	    fail_msg "errors do not name the exit code: $(jq -c .errors "$r")"
+	[ "$(jqr '.services[0].after.state' "$r")" = running ] ||
+	    fail_msg "service state after rollback: $(jq -c '.services[0]' "$r")"
+	[ "$(last_start)" = "$(jqr '.services[0].after.pid' "$r") 0" ] ||
+	    fail_msg "rollback start record $(last_start)"
+}
+fail_twice_is_exit5() {
+	# The rollback's start fails too: exit 5, and the report says so.
+	local r=$WORK/fail2.json
+	set_verbose 0; fake_conf FailOnStart 2
+	cm apply "$FAST" --backend win32 --report "$r"
+	fake_conf FailOnStart 0
+	expect_rc 5
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "value not back"
+	[ "$(jqr .outcome "$r")" = failed ] || fail_msg "outcome $(jqr .outcome "$r")"
+	[ "$(jqr '.services[0].after.state' "$r")" = stopped ] ||
+	    fail_msg "service: $(jq -c '.services[0]' "$r")"
+	[ "$(svc_state SMS_EXECUTIVE)" = 1 ] || fail_msg "service not stopped"
+	svc_running SMS_EXECUTIVE
+}
+missing_key_created_and_removed() {
+	local p r=$WORK/newkey.json
+	p=$(profile newkey.ini <<'EOF'
+[profile]
+name = wine-new-key
+[setting new]
+key = HKLM\SOFTWARE\cmremedy-e2e\Fresh\Deeper
+value = Flag
+type = REG_SZ
+data = on
+[service SMS_EXECUTIVE]
+stop_timeout = 1500ms
+start_timeout = 3s
+EOF
+)
+	fake_conf FailOnStart 1
+	cm apply "$p" --backend win32 --report "$r"
+	fake_conf FailOnStart 0
+	expect_rc 4
+	! wine reg query 'HKLM\SOFTWARE\cmremedy-e2e' >/dev/null 2>&1 ||
+	    fail_msg "rollback left the created key"
+	cm apply "$p" --backend win32 --report "$r"; expect_rc 0
+	wine reg query 'HKLM\SOFTWARE\cmremedy-e2e\Fresh\Deeper' /v Flag |
+	    grep -q 'REG_SZ *on' || fail_msg "key not created"
+	cm revert "$r" --backend win32 --report "$WORK/newkey-rv.json"
+	expect_rc 0
+	# The report records only whether the setting's own key existed, so
+	# revert removes that key; parents created on the way stay.
+	! wine reg query 'HKLM\SOFTWARE\cmremedy-e2e\Fresh\Deeper' \
+	    >/dev/null 2>&1 || fail_msg "revert left the created key"
+	wine reg delete 'HKLM\SOFTWARE\cmremedy-e2e' /f >/dev/null 2>&1
+}
+view32_lands_in_wow6432node() {
+	local p
+	p=$(profile view32.ini <<'EOF'
+[profile]
+name = wine-view32
+[setting v32]
+key = HKLM\SOFTWARE\cmremedy-e2e32
+value = Bits
+type = REG_DWORD
+data = 32
+view = 32
+EOF
+)
+	cm apply "$p" --backend win32 --report "$WORK/v32.json"; expect_rc 0
+	[ "$(regdw 'HKLM\SOFTWARE\WOW6432Node\cmremedy-e2e32' Bits)" = 0x20 ] ||
+	    fail_msg "not under WOW6432Node"
+	[ "$(regdw 'HKLM\SOFTWARE\cmremedy-e2e32' Bits)" = absent ] ||
+	    fail_msg "also in the 64-bit view"
+}
+missing_service_exit3() {
+	local p
+	p=$(profile nosvc.ini <<'EOF'
+[profile]
+name = wine-no-service
+[setting verbose]
+key = HKLM\SOFTWARE\Microsoft\SMS\SMS_CLOUD_PROXYCONNECTOR
+value = VerboseLogging
+type = REG_DWORD
+data = 1
+[service NO_SUCH_SERVICE]
+EOF
+)
+	set_verbose 0
+	cm apply "$p" --backend win32 --report "$WORK/nosvc.json"; expect_rc 3
+	grep -q "service NO_SUCH_SERVICE does not exist on this machine" \
+	    "$WORK/stderr" || fail_msg "stderr: $(cat "$WORK/stderr")"
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "value changed"
+}
+
+t "check: not compliant (exit 1)" check_not_compliant
+t "plan changes nothing (reg query identical, no restart)" plan_changes_nothing
+t "apply: value 1, new pid recorded by the service with verbose=1" \
+    apply_restarts_with_new_value
+t "check: compliant (exit 0)" check_compliant
+t "apply again restarts nothing" apply_again_restarts_nothing
+t "toggle flips to 0 and restarts" toggle_flips_off
+t "revert puts 1 back" revert_puts_back
+t "the .reg backup imports with wine reg import" backup_imports_with_reg
+t "a wine reg export file reads with our reader" reg_export_reads
+t "hang on stop: exit 4 in time, value back" hang_on_stop_rolls_back
+t "fail on start: exit 4, value back, service running" \
+    fail_on_start_rolls_back
+t "fail on start twice: exit 5, value back, service reported stopped" \
+    fail_twice_is_exit5
+t "missing key created; rollback removes it, revert its leaf" \
+    missing_key_created_and_removed
+t "32-bit view lands under WOW6432Node" view32_lands_in_wow6432node
+t "missing service: exit 3, plain message, nothing changed" \
+    missing_service_exit3
