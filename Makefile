@@ -28,7 +28,9 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BA)/%)
 TEST_SUPPORT = $(wildcard tests/unit/support/*.c)
 
-.PHONY: all check unit e2e demo deps deps-test clean
+.PHONY: all check unit e2e demo deps deps-test deps-demo clean
+# Areas add what the demo needs built (the Wine part: `wine`).
+DEMO_TARGETS =
 all: $(B)/cmremedy
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
@@ -67,11 +69,13 @@ deps:
 	@scripts/install-deps build
 deps-test:
 	@scripts/install-deps test
+deps-demo:
+	@scripts/install-deps demo
 
 # The two README commands.  Each installs what it needs first, then runs
 # make again so that pkg-config sees the freshly installed packages.
-demo: deps
-	@$(MAKE) --no-print-directory all
+demo: deps-demo
+	@$(MAKE) --no-print-directory all $(DEMO_TARGETS)
 	@scripts/demo $(B)/cmremedy
 
 CHECK_TARGETS = unit e2e

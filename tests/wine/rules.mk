@@ -62,3 +62,4 @@ wine-check: $(WINE_TOOLS)
 	@tests/wine/run
 
 CHECK_TARGETS += windows-check wine-check
+DEMO_TARGETS += wine
