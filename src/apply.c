@@ -282,8 +282,42 @@ write_backup(struct run *r, struct cm_err *err)
 
 /* ---- settings ---------------------------------------------------------- */
 
-/* Makes one setting hold (present, v); removes the key afterwards when
- * asked and it is left empty. */
+/* Removes up to n trailing components of setting i's key, deepest first,
+ * each only if it is empty (delete_key refuses otherwise).  Failing to
+ * remove the setting's own key is an error; a parent that is not empty
+ * holds something this run did not write: it is left, and the report
+ * says so. */
+static int
+remove_keys(struct run *r, size_t i, int n, struct cm_err *err)
+{
+	const struct profile_setting *s = &r->p->settings[i];
+	char *key, *cut;
+	struct cm_err e;
+	int k, rc = 0;
+
+	if (n <= 0)
+		return 0;
+	if ((key = strdup(s->key)) == NULL)
+		return cm_err_nomem(err);
+	for (k = 0; k < n; k++) {
+		if (r->b->ops->delete_key(r->b, key, s->view,
+		    k == 0 ? err : &e) != 0) {
+			if (k == 0)
+				rc = -1;
+			else
+				note_error(r, "cleanup", &e);
+			break;
+		}
+		if ((cut = strrchr(key, '\\')) == NULL)
+			break;
+		*cut = '\0';
+	}
+	free(key);
+	return rc;
+}
+
+/* Makes one setting hold (present, v); with !present, removes remove_key
+ * levels of its key afterwards (see remove_keys). */
 static int
 put_value(struct run *r, size_t i, int present, const struct regval *v,
     int remove_key, struct cm_err *err)
@@ -295,7 +329,7 @@ put_value(struct run *r, size_t i, int present, const struct regval *v,
 		return b->ops->write_value(b, s->key, s->value, s->view, v, err);
 	if (b->ops->delete_value(b, s->key, s->value, s->view, err) != 0)
 		return -1;
-	return remove_key ? b->ops->delete_key(b, s->key, s->view, err) : 0;
+	return remove_keys(r, i, remove_key, err);
 }
 
 /* Reads a setting back and compares it with what it should hold. */
@@ -469,32 +503,6 @@ restart_services(struct run *r, struct cm_err *err)
 
 /* ---- rollback ---------------------------------------------------------- */
 
-/* Removes the keys this run created for setting i, deepest first, each
- * only if it is empty (delete_key refuses otherwise).  A key that is not
- * empty now holds something this run did not write: it is left, and the
- * report says so. */
-static void
-rollback_keys(struct run *r, size_t i)
-{
-	const struct profile_setting *s = &r->p->settings[i];
-	char *key, *cut;
-	struct cm_err e;
-	int k;
-
-	if ((key = strdup(s->key)) == NULL)
-		return;
-	for (k = 0; k < r->missing[i]; k++) {
-		if (r->b->ops->delete_key(r->b, key, s->view, &e) != 0) {
-			note_error(r, "rollback", &e);
-			break;
-		}
-		if ((cut = strrchr(key, '\\')) == NULL)
-			break;
-		*cut = '\0';
-	}
-	free(key);
-}
-
 /* Puts every touched setting back to its before-value, then removes the
  * keys the run created.  Returns the number of settings that could not be
  * restored. */
@@ -518,9 +526,13 @@ rollback_values(struct run *r)
 		} else
 			rs->state = "restored";
 	}
-	for (i = r->p->nsettings; i-- > 0;)
-		if (r->touched[i] && r->missing[i] > 0)
-			rollback_keys(r, i);
+	for (i = r->p->nsettings; i-- > 0;) {
+		struct cm_err e;
+
+		if (r->touched[i] && r->missing[i] > 0 &&
+		    remove_keys(r, i, r->missing[i], &e) != 0)
+			note_error(r, "rollback", &e);
+	}
 	return failed;
 }
 
@@ -700,12 +712,14 @@ change(struct run *r, struct cm_err *err)
 		cm_err_nomem(err);
 		return APPLY_ERROR;
 	}
-	for (i = 0; i < r->p->nsettings; i++)
+	for (i = 0; i < r->p->nsettings; i++) {
 		if (r->pl.settings[i].action != ACT_NONE &&
 		    count_missing(r, i, err) != 0) {
 			note_error(r, "observe", err);
 			return finish(r, "failed", APPLY_ERROR, err);
 		}
+		r->rep->settings[i].keys_created = r->missing[i];
+	}
 	/* Nothing has changed yet: a failure here leaves the machine alone,
 	 * and the report on disk records the before-state first. */
 	if (write_backup(r, err) != 0 || run_report_save(r, err) != 0) {

@@ -139,7 +139,7 @@ revert_profile(const struct report *rep, const char *path,
 		s->present = rs->before.exists;
 		if (!s->present)
 			s->desired.type = rs->type;
-		s->remove_key = !rs->key_existed;
+		s->remove_key = rs->keys_created;
 	}
 	for (i = 0; i < rep->nservices; i++) {
 		const struct report_service *rs = &rep->services[i];

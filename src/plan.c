@@ -72,7 +72,7 @@ plan_setting(struct plan_setting *ps, const struct profile_setting *s,
 {
 	ps->target_present = present;
 	ps->target = present ? target : NULL;
-	ps->remove_key = !present && s->remove_key;
+	ps->remove_key = present ? 0 : s->remove_key;
 	if (present) {
 		if (!o->exists)
 			ps->action = ACT_CREATE;

@@ -55,8 +55,9 @@ struct plan_setting {
 	int target_present;            /* the value should exist afterwards */
 	const struct regval *target;   /* borrowed from the profile; NULL if
 					  !target_present */
-	int remove_key;                /* delete the key after the value if it
-					  is then empty */
+	int remove_key;                /* keys to remove after the value,
+					  deepest first, each if empty (see
+					  profile_setting.remove_key) */
 };
 
 enum service_action { SVCACT_NONE, SVCACT_RESTART };

@@ -45,8 +45,9 @@ struct profile_setting {
 	struct regval desired;
 	int has_off;          /* toggle: `off` given */
 	struct regval off;
-	int remove_key;       /* with present == 0: also remove the key if it
-			         is left empty (revert of a created key) */
+	int remove_key;       /* with present == 0: how many trailing key
+			         components to remove afterwards, each only
+			         if left empty (revert of created keys) */
 	int line;             /* line of the [setting] header, for messages */
 };
 

@@ -353,6 +353,8 @@ jsetting(struct jw *w, const struct report_setting *s, size_t i)
 	put(w, o, "type", json_string(report_type_name(s->type, tbuf)));
 	put(w, o, "view", json_integer(s->view));
 	put(w, o, "key_existed", json_boolean(s->key_existed));
+	if (s->keys_created > 0)
+		put(w, o, "keys_created", json_integer(s->keys_created));
 	put(w, o, "before", jside(w, s, i, &s->before, "before"));
 	put(w, o, "desired", jside(w, s, i, &s->desired, "desired"));
 	put(w, o, "after", jside(w, s, i, &s->after, "after"));

@@ -39,6 +39,9 @@ struct report_setting {
 	uint32_t type;        /* profile type (desired type) */
 	int view;             /* 64 or 32 */
 	int key_existed;      /* before: the key existed */
+	int keys_created;     /* how many trailing components of key the run
+			         created (0: the key existed); revert removes
+			         that many again, each only if empty */
 	struct report_value before;
 	struct report_value desired;
 	struct report_value after;

@@ -440,7 +440,7 @@ parse_setting(struct ld *l, const json_t *o, size_t i,
 {
 	char w[WHERE_MAX], fw[WHERE_MAX];
 	const char *str;
-	json_int_t view;
+	json_int_t view, created;
 
 	elem(w, "settings", i);
 	if (!json_is_object(o))
@@ -479,6 +479,16 @@ parse_setting(struct ld *l, const json_t *o, size_t i,
 	if (s->before.exists && !s->key_existed)
 		return bad(l, w, "before.exists is true but key_existed is "
 		    "false");
+	/* Absent in reports of older versions: the leaf key alone. */
+	if (get_int(l, o, w, "keys_created", 0, 0, 255, !s->key_existed,
+	    &created) != 0)
+		return -1;
+	if ((created > 0) != !s->key_existed) {
+		child(fw, w, "keys_created");
+		return bad(l, fw, "%lld does not agree with key_existed",
+		    (long long)created);
+	}
+	s->keys_created = (int)created;
 	if (parse_side(l, o, w, "desired", s->type, &s->desired, 0) != 0 ||
 	    parse_side(l, o, w, "after", s->type, &s->after, 0) != 0 ||
 	    get_enum(l, o, w, "action", set_actions, 1, &s->action) != 0 ||

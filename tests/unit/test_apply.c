@@ -214,6 +214,47 @@ test_start_failure_rolls_back_created_keys(void **state)
 	assert_string_equal(rep->services[0].state, "started_again");
 	assert_true(rep->nerrors >= 1);
 	assert_string_equal(rep->errors[0].step, "restart");
+	assert_int_equal(rep->settings[0].keys_created, 0);
+	assert_int_equal(rep->settings[1].keys_created, 3);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* A revert of created keys removes every level the apply created, and
+ * stops, without failing, at a parent that holds something else. */
+static void
+test_delete_target_removes_created_levels(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_new("r.json", "revert");
+	struct profile_setting *s;
+	struct report *rep;
+	(void)state;
+
+	machine_kb(&m);
+	mock_add_dword(&m, NEWKEY, "Level", REGVIEW_64, 7);
+	mock_add_dword(&m, "HKLM\\SOFTWARE\\Contoso\\Other", "Keep",
+	    REGVIEW_64, 1);
+	s = profile_add_setting(p);
+	s->id = strdup("Level");
+	s->key = strdup(NEWKEY);
+	s->value = strdup("Level");
+	s->view = REGVIEW_64;
+	s->present = 0;
+	s->desired.type = REGT_DWORD;
+	s->remove_key = 3;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
+	assert_false(mock_key_present(&m, NEWKEY, REGVIEW_64));
+	assert_false(mock_key_present(&m, "HKLM\\SOFTWARE\\Contoso\\New",
+	    REGVIEW_64));
+	/* Contoso still holds Other: left in place, and said so. */
+	assert_true(mock_key_present(&m, "HKLM\\SOFTWARE\\Contoso",
+	    REGVIEW_64));
+	assert_non_null(mock_find(&m, "HKLM\\SOFTWARE\\Contoso\\Other", "Keep",
+	    REGVIEW_64));
+	assert_int_equal(rep->nerrors, 1);
+	assert_string_equal(rep->errors[0].step, "cleanup");
 	report_free(rep);
 	profile_free(p);
 	mock_clear(&m);
@@ -453,6 +494,7 @@ main(void)
 		cmocka_unit_test(test_hang_on_stop_without_dependents),
 		cmocka_unit_test(test_hang_on_stop_with_dependent_is_reported),
 		cmocka_unit_test(test_delete_target_removes_value_and_key),
+		cmocka_unit_test(test_delete_target_removes_created_levels),
 		cmocka_unit_test(test_missing_service_is_error_before_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,6 +168,7 @@ changed_report(void)
 
 	s = add_setting(r, SMS "\\New", "Quota", REGT_QWORD, 64, "create");
 	s->key_existed = 0;
+	s->keys_created = 2;
 	absent(&s->before);
 	num(&s->desired, REGT_QWORD, UINT64_MAX);
 	num(&s->after, REGT_QWORD, UINT64_MAX);
@@ -642,6 +643,7 @@ assert_same_report(const struct report *a, const struct report *b)
 		assert_string_equal(x->value, y->value);
 		assert_int_equal(x->type, y->type);
 		assert_int_equal(x->view, y->view);
+		assert_int_equal(x->keys_created, y->keys_created);
 		assert_int_equal(x->key_existed, y->key_existed);
 		assert_value_equal(&x->before, &y->before);
 		assert_value_equal(&x->desired, &y->desired);
@@ -1007,6 +1009,12 @@ static const struct {
 	    "before.exists is true but key_existed is false" },
 	{ { { "settings.1.key_existed", "0" } }, "settings[1].key_existed: "
 	    "expected true or false, found an integer" },
+	{ { { "settings.1.keys_created", "0" } }, "settings[1].keys_created: "
+	    "0 does not agree with key_existed" },
+	{ { { "settings.0.keys_created", "2" } }, "settings[0].keys_created: "
+	    "2 does not agree with key_existed" },
+	{ { { "settings.1.keys_created", "256" } }, "settings[1].keys_created: "
+	    "256 is out of range (0 .. 255)" },
 	{ { { "settings.2.after.data", "5" } },
 	    "settings[2].after.data: expected a string for REG_SZ, found an "
 	    "integer" },

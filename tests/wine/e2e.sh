@@ -225,11 +225,12 @@ EOF
 	    grep -q 'REG_SZ *on' || fail_msg "key not created"
 	cm revert "$r" --backend win32 --report "$WORK/newkey-rv.json"
 	expect_rc 0
-	# The report records only whether the setting's own key existed, so
-	# revert removes that key; parents created on the way stay.
-	! wine reg query 'HKLM\SOFTWARE\cmremedy-e2e\Fresh\Deeper' \
-	    >/dev/null 2>&1 || fail_msg "revert left the created key"
-	wine reg delete 'HKLM\SOFTWARE\cmremedy-e2e' /f >/dev/null 2>&1
+	# The report records how many keys apply created (keys_created): revert
+	# removes all of them again, parents included.
+	[ "$(jqr '.settings[0].keys_created' "$r")" = 3 ] ||
+	    fail_msg "keys_created $(jqr '.settings[0].keys_created' "$r")"
+	! wine reg query 'HKLM\SOFTWARE\cmremedy-e2e' >/dev/null 2>&1 ||
+	    fail_msg "revert left a created key"
 }
 view32_lands_in_wow6432node() {
 	local p
@@ -285,7 +286,7 @@ t "fail on start: exit 4, value back, service running" \
     fail_on_start_rolls_back
 t "fail on start twice: exit 5, value back, service reported stopped" \
     fail_twice_is_exit5
-t "missing key created; rollback removes it, revert its leaf" \
+t "missing key created; rollback and revert remove it" \
     missing_key_created_and_removed
 t "32-bit view lands under WOW6432Node" view32_lands_in_wow6432node
 t "missing service: exit 3, plain message, nothing changed" \
