@@ -662,10 +662,12 @@ finish(struct run *r, const char *outcome, enum apply_result res,
 	r->rep->outcome = outcome;
 	r->rep->finished = time(NULL);
 	if (run_report_save(r, &e) != 0) {
-		/* The machine's state stands; only the record failed. */
 		note_error(r, "report", &e);
-		if (res == APPLY_CHANGED || res == APPLY_UNCHANGED ||
-		    res == APPLY_PLANNED) {
+		/* Nothing was changed (a change that cannot be recorded is
+		 * rolled back in change()): the failure is the run's error.
+		 * After a rollback the machine's state stands as reported on
+		 * stdout; only the file is missing. */
+		if (res == APPLY_UNCHANGED || res == APPLY_PLANNED) {
 			*err = e;
 			return APPLY_ERROR;
 		}
@@ -728,7 +730,15 @@ change(struct run *r, struct cm_err *err)
 	}
 	if (set_values(r, err) == 0 && restart_services(r, err) == 0) {
 		run_report_after(r);
-		return finish(r, "changed", APPLY_CHANGED, err);
+		r->rep->outcome = "changed";
+		r->rep->finished = time(NULL);
+		if (run_report_save(r, err) == 0)
+			return APPLY_CHANGED;
+		/* Writing the report is the last step of the apply: without
+		 * it there is no record to revert from, so it fails like any
+		 * other step and the change is undone. */
+		note_error(r, "report", err);
+		r->rep->outcome = "in_progress";
 	}
 	if (rollback(r) == 0) {
 		run_report_after(r);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "apply.h"
@@ -480,6 +481,59 @@ test_missing_service_is_error_before_change(void **state)
 	mock_clear(&m);
 }
 
+/* Removes the report folder when the last dependent is started: the
+ * final report can then not be written. */
+static void
+break_report_dir(struct mock_machine *m, const char *op, const char *arg)
+{
+	const char *dir = m->ctx;
+	char path[512];
+
+	if (strcmp(op, "start") != 0 || strcmp(arg, "SMS_DEP") != 0)
+		return;
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Writing the report is a step of the apply: when it fails after the
+ * change, the change is rolled back (there would be nothing to revert
+ * from). */
+static void
+test_unwritable_final_report_rolls_back(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	struct apply_opts o;
+	struct backend *b;
+	struct cm_err err;
+	char dir[] = "/tmp/cmr-test-apply-XXXXXX", path[512];
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	machine_kb(&m);
+	m.on_call = break_report_dir;
+	m.ctx = dir;
+	b = mock_backend(&m);
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	o.report_path = path;
+	assert_int_equal(apply_run(b, p, &o, &rep, &err), APPLY_ROLLED_BACK);
+	assert_non_null(strstr(err.msg, "r.json"));
+	assert_int_equal(verbose(&m), 0);
+	assert_int_equal(mock_service(&m, "SMS_EXECUTIVE")->state, SVC_RUNNING);
+	assert_int_equal(mock_service(&m, "SMS_DEP")->state, SVC_RUNNING);
+	assert_string_equal(rep->outcome, "rolled_back");
+	assert_string_equal(rep->errors[0].step, "report");
+	backend_close(b);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -496,6 +550,7 @@ main(void)
 		cmocka_unit_test(test_delete_target_removes_value_and_key),
 		cmocka_unit_test(test_delete_target_removes_created_levels),
 		cmocka_unit_test(test_missing_service_is_error_before_change),
+		cmocka_unit_test(test_unwritable_final_report_rolls_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

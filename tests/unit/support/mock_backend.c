@@ -21,6 +21,8 @@ fault(struct backend *b, const char *op, const char *arg, struct cm_err *err)
 
 	m->calls++;
 	snprintf(m->log + n, sizeof(m->log) - n, "%s:%s ", op, arg);
+	if (m->on_call != NULL)
+		m->on_call(m, op, arg);
 	if (m->fail_at != 0 && (m->calls == m->fail_at ||
 	    (m->fail_after && m->calls > m->fail_at)))
 		return cm_err_set(err, CM_ERR_SYSTEM, 5,

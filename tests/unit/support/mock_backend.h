@@ -40,6 +40,11 @@ struct mock_machine {
 	unsigned fail_at;     /* 1-based call number to fail; 0 = never */
 	int fail_after;       /* also fail every call after fail_at */
 	char log[4096];       /* "op:arg " per call, for order checks */
+	/* Called at every call before it runs (e.g. to break the file
+	 * system under the run); NULL for none. */
+	void (*on_call)(struct mock_machine *m, const char *op,
+	    const char *arg);
+	void *ctx;
 };
 
 /* A backend over m (not owned). Free with backend_close. */
