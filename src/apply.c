@@ -575,8 +575,13 @@ rollback_service(struct run *r, size_t i)
 
 	if (t->started) {
 		struct svc_track again = { 0, 0, 0, NULL, 0, NULL, NULL };
+		long stop_ms = rs->stop_ms, start_ms = rs->start_ms;
+		int rc = restart_one(r, i, &again, &e);
 
-		if (restart_one(r, i, &again, &e) != 0) {
+		/* The report's timings are those of the apply's restart. */
+		rs->stop_ms = stop_ms;
+		rs->start_ms = start_ms;
+		if (rc != 0) {
 			note_error(r, "rollback", &e);
 			failed = 1;
 			if (again.stopped && !again.started)
