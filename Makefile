@@ -9,7 +9,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -linih -ljansson)
 SAN       = -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
-VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+# The one place the version is set (reports, --version, the man page header).
+VERSION   = 0.1.0
 
 B  = build
 BA = build/asan
