@@ -91,6 +91,24 @@ verbose(const struct mock_machine *m)
 	return (unsigned long)v->v.num;
 }
 
+/* A revert-like profile: Level under NEWKEY must not exist, and
+ * remove_key levels of its key go too. */
+static struct profile *
+profile_absent_level(int remove_key)
+{
+	struct profile *p = profile_new("r.json", "revert");
+	struct profile_setting *s = profile_add_setting(p);
+
+	s->id = strdup("Level");
+	s->key = strdup(NEWKEY);
+	s->value = strdup("Level");
+	s->view = REGVIEW_64;
+	s->present = 0;
+	s->desired.type = REGT_DWORD;
+	s->remove_key = remove_key;
+	return p;
+}
+
 static void
 test_apply_sets_and_restarts_in_order(void **state)
 {
@@ -228,8 +246,7 @@ static void
 test_delete_target_removes_created_levels(void **state)
 {
 	struct mock_machine m;
-	struct profile *p = profile_new("r.json", "revert");
-	struct profile_setting *s;
+	struct profile *p = profile_absent_level(3);
 	struct report *rep;
 	(void)state;
 
@@ -237,14 +254,6 @@ test_delete_target_removes_created_levels(void **state)
 	mock_add_dword(&m, NEWKEY, "Level", REGVIEW_64, 7);
 	mock_add_dword(&m, "HKLM\\SOFTWARE\\Contoso\\Other", "Keep",
 	    REGVIEW_64, 1);
-	s = profile_add_setting(p);
-	s->id = strdup("Level");
-	s->key = strdup(NEWKEY);
-	s->value = strdup("Level");
-	s->view = REGVIEW_64;
-	s->present = 0;
-	s->desired.type = REGT_DWORD;
-	s->remove_key = 3;
 	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
 	assert_false(mock_key_present(&m, NEWKEY, REGVIEW_64));
 	assert_false(mock_key_present(&m, "HKLM\\SOFTWARE\\Contoso\\New",
@@ -430,21 +439,12 @@ static void
 test_delete_target_removes_value_and_key(void **state)
 {
 	struct mock_machine m;
-	struct profile *p = profile_new("r.json", "revert");
-	struct profile_setting *s;
+	struct profile *p = profile_absent_level(1);
 	struct report *rep;
 	(void)state;
 
 	machine_kb(&m);
 	mock_add_dword(&m, NEWKEY, "Level", REGVIEW_64, 7);
-	s = profile_add_setting(p);
-	s->id = strdup("Level");
-	s->key = strdup(NEWKEY);
-	s->value = strdup("Level");
-	s->view = REGVIEW_64;
-	s->present = 0;
-	s->desired.type = REGT_DWORD;
-	s->remove_key = 1;
 	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
 	assert_string_equal(rep->settings[0].action, "delete");
 	assert_null(mock_find(&m, NEWKEY, "Level", REGVIEW_64));
