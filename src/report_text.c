@@ -149,7 +149,11 @@ headline(struct strbuf *b, const struct report *r)
 	const char *o = r->outcome != NULL ? r->outcome : "unknown";
 
 	if (strcmp(o, "unchanged") == 0 || strcmp(o, "compliant") == 0) {
-		strbuf_printf(b, "compliant: nothing to change");
+		/* check answers a question; apply, toggle, revert report
+		 * that they left the machine alone. */
+		strbuf_printf(b, "%s: nothing to change",
+		    r->command == NULL || is(r->command, "check") ||
+		    strcmp(o, "compliant") == 0 ? "compliant" : "unchanged");
 		return;
 	}
 	if (strcmp(o, "changed") == 0 || strcmp(o, "planned") == 0 ||
@@ -159,6 +163,8 @@ headline(struct strbuf *b, const struct report *r)
 		else if (is(r->command, "check") ||
 		    strcmp(o, "not_compliant") == 0)
 			strbuf_printf(b, "not compliant: ");
+		else if (is(r->command, "plan"))
+			strbuf_printf(b, "planned: ");
 		else
 			strbuf_printf(b, "planned (dry run): ");
 		if (r->toggle_to != NULL)

@@ -474,10 +474,13 @@ test_text_headlines(void **state)
 		const char *command, *outcome, *line;
 	} cases[] = {
 		{ "check", "unchanged", "compliant: nothing to change\n" },
-		{ "apply", "unchanged", "compliant: nothing to change\n" },
+		{ "apply", "unchanged", "unchanged: nothing to change\n" },
+		{ "revert", "unchanged", "unchanged: nothing to change\n" },
 		{ "check", "planned", "not compliant: 1 setting to set, "
 		    "1 service to restart\n" },
-		{ "plan", "planned", "planned (dry run): 1 setting to set, "
+		{ "plan", "planned", "planned: 1 setting to set, "
+		    "1 service to restart\n" },
+		{ "apply", "planned", "planned (dry run): 1 setting to set, "
 		    "1 service to restart\n" },
 		{ "apply", "in_progress", "INTERRUPTED: the run did not "
 		    "finish; values may be partly changed\n" },
