@@ -4,6 +4,10 @@
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 CSTD      = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
+# Sources live in one folder per layer (README: How the code is laid out);
+# a file names what it takes from another folder as "folder/name.h".
+SRC_ALL   = src/main.c $(wildcard src/*/*.c)
+SRC_H     = $(wildcard src/*/*.h)
 PKGS      = inih jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -linih -ljansson)
@@ -17,10 +21,10 @@ BA = build/asan
 
 # Everything but main.c and the Windows backend is the library that the
 # unit tests link against (curl's tool/lib split).
-LIB_SRC  = $(filter-out src/main.c src/backend_win32.c,$(wildcard src/*.c))
+LIB_SRC  = $(filter-out src/main.c src/backend/backend_win32.c,$(SRC_ALL))
 # A native Windows build (MSYS2) has the win32 backend in its library.
 ifeq ($(OS),Windows_NT)
-LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC  = $(filter-out src/main.c,$(SRC_ALL))
 PKG_LIBS += -ladvapi32
 endif
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
@@ -29,15 +33,17 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BA)/%)
 TEST_SUPPORT = $(wildcard tests/unit/support/*.c)
 
-.PHONY: all check unit e2e demo deps deps-test deps-demo clean
+.PHONY: all check unit e2e demo deps deps-test deps-demo clean layers
 # Areas add what the demo needs built (the Wine part: `wine`).
 DEMO_TARGETS =
 all: $(B)/cmremedy
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
-	$(CC) $(CSTD) $(CFLAGS) $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c -o $@ $<
-$(BA)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BA)/obj
-	$(CC) $(CSTD) -O1 -g $(SAN) $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c -o $@ $<
+$(B)/obj/%.o: src/%.c $(SRC_H)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) -Isrc $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c -o $@ $<
+$(BA)/obj/%.o: src/%.c $(SRC_H)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SAN) -Isrc $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"' -c -o $@ $<
 
 $(B)/libcmremedy.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -49,13 +55,10 @@ $(B)/cmremedy: $(B)/obj/main.o $(B)/libcmremedy.a
 $(BA)/cmremedy: $(BA)/obj/main.o $(BA)/libcmremedy.a
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
-$(BA)/test_%: tests/unit/test_%.c $(TEST_SUPPORT) $(BA)/libcmremedy.a $(wildcard tests/unit/*.h src/*.h)
+$(BA)/test_%: tests/unit/test_%.c $(TEST_SUPPORT) $(BA)/libcmremedy.a $(wildcard tests/unit/*.h tests/unit/support/*.h) $(SRC_H)
 	$(CC) $(CSTD) -O1 -g $(SAN) $(PKG_CFLAGS) -Isrc -Itests/unit -Itests/unit/support \
 	    -DTEST_DATA='"tests/data"' -o $@ $< $(TEST_SUPPORT) \
 	    $(BA)/libcmremedy.a $(PKG_LIBS) -lcmocka
-
-$(B)/obj $(BA)/obj:
-	mkdir -p $@
 
 # Unit tests: cmocka, under AddressSanitizer and UBSan.
 unit: $(UNIT_BIN)
@@ -79,7 +82,12 @@ demo: deps-demo
 	@$(MAKE) --no-print-directory all $(DEMO_TARGETS)
 	@scripts/demo $(B)/cmremedy
 
-CHECK_TARGETS = unit e2e
+# No folder of src/ includes from a folder above it (scripts/check-layers),
+# and the checker catches each kind of breach planted in a copy.
+layers:
+	@tests/layers/run
+
+CHECK_TARGETS = layers unit e2e
 check: deps-test
 	@$(MAKE) --no-print-directory all $(CHECK_TARGETS)
 	@echo "suites run: $(CHECK_TARGETS)"

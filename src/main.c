@@ -1,8 +1,8 @@
 /* main.c - argv -> command -> exit code; nothing else. */
 #include <stdio.h>
 
-#include "cli.h"
-#include "cmd.h"
+#include "cli/cli.h"
+#include "cli/cmd.h"
 
 #ifndef CM_VERSION
 #define CM_VERSION "0.0.0"

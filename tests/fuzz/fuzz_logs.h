@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "diag_logline.h"
-#include "diag_output.h"
-#include "diag_rules.h"
+#include "diag/diag_logline.h"
+#include "diag/diag_output.h"
+#include "diag/diag_rules.h"
 
 /* Reads every byte a record points at, so that ASan checks its spans. */
 static unsigned fuzz_sum;

@@ -2,7 +2,7 @@
  * inih) and its validation. */
 #include <stdint.h>
 
-#include "profile.h"
+#include "core/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "diag_parsers.h"
-#include "utctime.h"
-#include "diagnose.h"
+#include "diag/diag_record.h"
+#include "util/utctime.h"
+#include "diag/diagnose.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

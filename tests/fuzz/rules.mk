@@ -27,12 +27,12 @@ FUZZ_SEEDS_detect = $(wildcard tests/data/diag/*.log tests/data/diag/*.lo_)
 FUZZ_SEEDS_time = $(wildcard tests/fuzz/seeds/time/*)
 # The .reg and profile readers come from other branches: fuzz them once
 # they are there.
-ifneq ($(wildcard src/regfile.c),)
+ifneq ($(wildcard src/reg/regfile.c),)
 FUZZ_TARGETS += regfile
 FUZZ_SEEDS_regfile = $(wildcard tests/fuzz/seeds/regfile/* \
 	tests/data/regfile/*.reg)
 endif
-ifneq ($(wildcard src/profile.c),)
+ifneq ($(wildcard src/core/profile.c),)
 FUZZ_TARGETS += profile
 FUZZ_SEEDS_profile = $(wildcard tests/fuzz/seeds/profile/* \
 	tests/data/profile/*.ini)
@@ -41,9 +41,9 @@ endif
 FUZZ_OBJ = $(LIB_SRC:src/%.c=$(FZ)/obj/%.o)
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
 
-$(FZ)/obj/%.o: src/%.c $(wildcard src/*.h)
+$(FZ)/obj/%.o: src/%.c $(SRC_H)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -fsanitize=fuzzer-no-link \
 	    -DCM_VERSION='"$(VERSION)"' -c -o $@ $<
 # An archive, so that a target links only the objects it needs.
 $(FZ)/libcmremedy.a: $(FUZZ_OBJ)

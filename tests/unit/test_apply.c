@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "apply.h"
+#include "core/apply.h"
 #include "mock_backend.h"
 
 #define KEY "HKLM\\SOFTWARE\\Microsoft\\SMS\\SMS_CLOUD_PROXYCONNECTOR"

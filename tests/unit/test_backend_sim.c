@@ -16,11 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "regval.h"
-#include "simsvc.h"
-#include "sysutil.h"
-#include "utf.h"
+#include "backend/backend.h"
+#include "reg/regval.h"
+#include "backend/simsvc.h"
+#include "util/sysutil.h"
+#include "util/utf.h"
 
 #define SMS "HKLM\\SOFTWARE\\Microsoft\\SMS"
 #define CPC SMS "\\SMS_CLOUD_PROXYCONNECTOR"

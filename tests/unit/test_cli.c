@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static int
 parse(struct cli *c, struct cm_err *err, int argc, ...)

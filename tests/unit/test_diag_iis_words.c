@@ -3,7 +3,7 @@
  * byte loop on many strings.  Includes the source to reach the static
  * function; the library's copy of the file is then never linked in. */
 #define DIAG_IIS_NO_SSE2 1
-#include "diag_iis.c"
+#include "diag/diag_iis.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "diag_logline.h"
-#include "utctime.h"
+#include "diag/diag_logline.h"
+#include "util/utctime.h"
 
 #define D TEST_DATA "/diag/"
 #define MAXR 64

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "diag_logline.h"
-#include "diag_rules.h"
-#include "utctime.h"
-#include "diagnose.h"
+#include "diag/diag_logline.h"
+#include "diag/diag_rules.h"
+#include "util/utctime.h"
+#include "diag/diagnose.h"
 
 #define D TEST_DATA "/diag/"
 #define MAXF 8

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "diag_output.h"
-#include "diag_walk.h"
-#include "diagnose.h"
+#include "diag/diag_output.h"
+#include "diag/diag_walk.h"
+#include "diag/diagnose.h"
 
 #define D TEST_DATA "/diag/"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "plan.h"
+#include "core/plan.h"
 
 /* A profile of n DWORD settings wanting 1 (off 0 where has_off) and one
  * service. */

@@ -12,9 +12,9 @@
 
 #include <dirent.h>
 
-#include "profile.h"
-#include "regval.h"
-#include "sysutil.h"
+#include "core/profile.h"
+#include "reg/regval.h"
+#include "util/sysutil.h"
 
 #define DATA TEST_DATA "/profile/"
 

@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "regfile.h"
-#include "regval.h"
-#include "sysutil.h"
-#include "utf.h"
+#include "reg/regfile.h"
+#include "reg/regval.h"
+#include "util/sysutil.h"
+#include "util/utf.h"
 
 #define DIR TEST_DATA "/regfile/"
 #define K "HKLM\\SOFTWARE\\CmTest"

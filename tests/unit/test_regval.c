@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "regval.h"
-#include "utf.h"
+#include "reg/regval.h"
+#include "util/utf.h"
 
 static char why[256];
 

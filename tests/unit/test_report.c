@@ -18,9 +18,10 @@
 
 #include <jansson.h>
 
-#include "report.h"
-#include "report_int.h"
-#include "sysutil.h"
+#include "core/report.h"
+#include "cli/report_text.h"
+
+#include "util/sysutil.h"
 
 /* 2026-01-01T10:00:00Z and 7 seconds later: fixed so goldens are stable. */
 #define T0 ((time_t)1767261600)

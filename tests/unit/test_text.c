@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "text.h"
+#include "util/text.h"
 
 static void
 test_strbuf_grows(void **state)

@@ -7,9 +7,9 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "diag_parsers.h"
-#include "utctime.h"
-#include "diagnose.h"
+#include "diag/diag_record.h"
+#include "util/utctime.h"
+#include "diag/diagnose.h"
 
 /* 2026-01-02T00:00:00Z, computed independently: 56 years of days from
  * 1970 (14 leap years: 1972..2024) plus one day. */

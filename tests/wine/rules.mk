@@ -9,8 +9,8 @@ BM = build/mingw
 
 # Winelib: Wine's headers and advapi32, Debian's libinih and libjansson.
 # _WIN32 is defined, so the Windows paths of the code are the ones built.
-WINE_CFLAGS = -m64 $(CSTD) -O2 -g $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"'
-WINE_LIBSRC = $(filter-out src/main.c,$(wildcard src/*.c))
+WINE_CFLAGS = -m64 $(CSTD) -O2 -g -Isrc $(PKG_CFLAGS) -DCM_VERSION='"$(VERSION)"'
+WINE_LIBSRC = $(filter-out src/main.c,$(SRC_ALL))
 WINE_LIBOBJ = $(WINE_LIBSRC:src/%.c=$(BW)/obj/%.o)
 WINE_TOOLS  = $(BW)/cmremedy.exe.so $(BW)/w32test.exe.so $(BW)/fakesvc.exe \
     $(BW)/mswait.exe
@@ -18,7 +18,8 @@ WINE_TOOLS  = $(BW)/cmremedy.exe.so $(BW)/w32test.exe.so $(BW)/fakesvc.exe \
 .PHONY: wine windows-check wine-check
 wine: $(WINE_TOOLS)
 
-$(BW)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BW)/obj
+$(BW)/obj/%.o: src/%.c $(SRC_H)
+	@mkdir -p $(@D)
 	$(WINEGCC) $(WINE_CFLAGS) -c -o $@ $<
 $(BW)/obj:
 	mkdir -p $@
@@ -51,11 +52,11 @@ $(MINGW_INC)/.stamp:
 	for h in ini.h jansson.h jansson_config.h; do \
 	    ln -sf /usr/include/$$h $(MINGW_INC)/$$h; done
 	touch $@
-$(BM)/obj/%.o: src/%.c $(wildcard src/*.h) $(MINGW_INC)/.stamp
-	@mkdir -p $(BM)/obj
-	$(MINGW_CC) $(CSTD) -I$(MINGW_INC) -DCM_VERSION='"$(VERSION)"' \
+$(BM)/obj/%.o: src/%.c $(SRC_H) $(MINGW_INC)/.stamp
+	@mkdir -p $(@D)
+	$(MINGW_CC) $(CSTD) -Isrc -I$(MINGW_INC) -DCM_VERSION='"$(VERSION)"' \
 	    -c -o $@ $<
-windows-check: $(patsubst src/%.c,$(BM)/obj/%.o,$(wildcard src/*.c))
+windows-check: $(patsubst src/%.c,$(BM)/obj/%.o,$(SRC_ALL))
 	@echo "windows-check: $(words $^) sources compile clean with $(MINGW_CC)"
 
 wine-check: $(WINE_TOOLS)

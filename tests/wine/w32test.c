@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-#include "regval.h"
-#include "sysutil.h"
+#include "backend/backend.h"
+#include "reg/regval.h"
+#include "util/sysutil.h"
 
 #define TKEY "HKLM\\SOFTWARE\\cmremedy-test"
 #define SVC "SMS_EXECUTIVE"
@@ -447,7 +447,7 @@ run_services(struct backend *b, const char *log)
 	return failed;
 }
 
-/* ---- sys_replace_win32 ------------------------------------------------- */
+/* ---- w32_replace ------------------------------------------------- */
 
 static int
 run_replace(const char *dir)

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "backend.h"
+#include "backend/backend.h"
 
 #define MOCK_MAX 16
 

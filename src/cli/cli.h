@@ -1,0 +1,51 @@
+/* cli.h - the command line: parsing into struct cli, usage text, and the
+ * exit codes (a contract: README and cmremedy.1, EXIT STATUS). */
+#ifndef CM_CLI_H
+#define CM_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util/err.h"
+
+enum cm_exit {
+	EXIT_OK = 0,            /* success; compliant (check); no findings */
+	EXIT_NONCOMPLIANT = 1,  /* check: not compliant; diagnose: findings */
+	EXIT_USAGE = 2,         /* usage, profile or report error; untouched */
+	EXIT_SYSTEM = 3,        /* system/backend error before any change */
+	EXIT_ROLLED_BACK = 4,   /* apply failed; rolled back, as before */
+	EXIT_ROLLBACK_FAILED = 5 /* apply failed; rollback failed too */
+};
+
+enum cli_cmd {
+	CMD_HELP, CMD_VERSION, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_TOGGLE,
+	CMD_REVERT, CMD_DIAGNOSE
+};
+
+struct cli {
+	enum cli_cmd cmd;
+	const char *target;   /* PROFILE or REPORT; points into argv */
+	const char *backend;  /* --backend SPEC or NULL */
+	const char *report;   /* --report FILE or NULL */
+	const char *since;    /* diagnose --since TIME or NULL */
+	int dry_run;
+	int json;
+	char **paths;         /* diagnose PATH...; points into argv */
+	size_t npaths;
+};
+
+/* Parses argv.  Returns 0, or -1 with err (CM_ERR_USAGE) naming the
+ * problem.  Options may come before or after the operand; --opt=value and
+ * --opt value are both accepted; "--" ends options. */
+int cli_parse(int argc, char **argv, struct cli *c, struct cm_err *err);
+
+/* The usage text (for --help and after usage errors). */
+void cli_usage(FILE *out);
+
+/* The exit code for an error kind (usage/input 2, else 3). */
+int cli_exit_for(enum cm_errkind kind);
+
+/* The command's name as the user typed it ("apply", ...). */
+const char *cli_cmd_name(enum cli_cmd cmd);
+
+#endif

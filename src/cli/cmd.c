@@ -1,0 +1,325 @@
+/* cmd.c - plan, apply, check, toggle, revert: from parsed options to an
+ * exit code. */
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/apply.h"
+#include "backend/backend.h"
+#include "diag/diagnose.h"
+#include "core/profile.h"
+#include "core/report.h"
+#include "report_text.h"
+#include "util/sysutil.h"
+
+char *
+cmd_default_report_dir(void)
+{
+	const char *env = getenv("CMREMEDY_REPORT_DIR"), *base;
+	char *dir;
+	size_t n;
+
+	if (env != NULL && *env != '\0')
+		return strdup(env);
+#ifdef _WIN32
+	base = getenv("ProgramData");
+	if (base == NULL || *base == '\0')
+		base = "C:\\ProgramData";
+	n = strlen(base) + 32;
+	if ((dir = malloc(n)) != NULL)
+		snprintf(dir, n, "%s\\cmremedy\\reports", base);
+	return dir;
+#else
+	if (geteuid() == 0)
+		return strdup("/var/lib/cmremedy/reports");
+	if ((base = getenv("XDG_STATE_HOME")) != NULL && *base == '/') {
+		n = strlen(base) + 32;
+		if ((dir = malloc(n)) != NULL)
+			snprintf(dir, n, "%s/cmremedy/reports", base);
+		return dir;
+	}
+	base = getenv("HOME");
+	if (base == NULL || *base == '\0')
+		base = ".";
+	n = strlen(base) + 40;
+	if ((dir = malloc(n)) != NULL)
+		snprintf(dir, n, "%s/.local/state/cmremedy/reports", base);
+	return dir;
+#endif
+}
+
+/* Picks the report path (--report, else a new name in the default folder,
+ * created on demand) and the backup beside it: NAME.json -> NAME.backup.reg. */
+static int
+report_paths(const struct cli *c, const char *profile_name, char **report,
+    char **backup, struct cm_err *err)
+{
+	char *dir = NULL, stamp[32];
+	const char *ext;
+	size_t n, base;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	*report = *backup = NULL;
+	if (c->report != NULL) {
+		if ((*report = strdup(c->report)) == NULL)
+			return cm_err_nomem(err);
+	} else {
+		if ((dir = cmd_default_report_dir()) == NULL)
+			return cm_err_nomem(err);
+		if (sys_mkdir_p(dir, err) != 0) {
+			free(dir);
+			return -1;
+		}
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		n = strlen(dir) + strlen(profile_name) + 96;
+		if ((*report = malloc(n)) == NULL) {
+			free(dir);
+			return cm_err_nomem(err);
+		}
+		snprintf(*report, n, "%s/%s-%s-%s-%ld.json", dir, stamp,
+		    cli_cmd_name(c->cmd), profile_name, (long)getpid());
+		free(dir);
+	}
+	base = strlen(*report);
+	ext = strrchr(*report, '.');
+	if (ext != NULL && strcmp(ext, ".json") == 0)
+		base = (size_t)(ext - *report);
+	if ((*backup = malloc(base + 16)) == NULL)
+		return cm_err_nomem(err);
+	memcpy(*backup, *report, base);
+	strcpy(*backup + base, ".backup.reg");
+	return 0;
+}
+
+/* A profile that puts back what a report recorded as "before". */
+static int
+revert_profile(const struct report *rep, const char *path,
+    struct profile **out, struct cm_err *err)
+{
+	struct profile *p;
+	char why[256];
+	size_t i;
+
+	if ((p = profile_new(rep->profile_path, rep->profile_name)) == NULL)
+		return cm_err_nomem(err);
+	for (i = 0; i < rep->nsettings; i++) {
+		const struct report_setting *rs = &rep->settings[i];
+		struct profile_setting *s;
+
+		if (!rs->before.known) {
+			profile_free(p);
+			return cm_err_set(err, CM_ERR_INPUT, 0,
+			    "%s: settings[%zu].before is null: the report "
+			    "recorded nothing to revert to", path, i);
+		}
+		if ((s = profile_add_setting(p)) == NULL) {
+			profile_free(p);
+			return cm_err_nomem(err);
+		}
+		/* A report is input like a profile: its keys get the same
+		 * canonical form before they reach a backend. */
+		if ((s->key = profile_canon_key(rs->key, why,
+		    sizeof(why))) == NULL) {
+			profile_free(p);
+			return cm_err_set(err, CM_ERR_INPUT, 0,
+			    "%s: settings[%zu].key: %s", path, i, why);
+		}
+		if ((s->value = strdup(rs->value)) == NULL ||
+		    (s->id = strdup(rs->value)) == NULL ||
+		    (rs->before.exists &&
+		    regval_copy(&s->desired, &rs->before.value) != 0)) {
+			profile_free(p);
+			return cm_err_nomem(err);
+		}
+		s->view = rs->view;
+		s->present = rs->before.exists;
+		if (!s->present)
+			s->desired.type = rs->type;
+		s->remove_key = rs->keys_created;
+	}
+	for (i = 0; i < rep->nservices; i++) {
+		const struct report_service *rs = &rep->services[i];
+		struct profile_service *s;
+
+		if ((s = profile_add_service(p)) == NULL ||
+		    (s->name = strdup(rs->name)) == NULL) {
+			profile_free(p);
+			return cm_err_nomem(err);
+		}
+		s->stop_timeout_ms = rs->stop_timeout_ms;
+		s->start_timeout_ms = rs->start_timeout_ms;
+	}
+	*out = p;
+	return 0;
+}
+
+static void
+print_error(FILE *errout, const struct cm_err *err)
+{
+	fprintf(errout, "cmremedy: %s\n", err->msg);
+}
+
+/* Prints the report as JSON or text. */
+static int
+print_report(const struct cli *c, const struct report *rep, FILE *out,
+    FILE *errout)
+{
+	struct cm_err err;
+	char *json;
+
+	if (!c->json) {
+		report_print_text(rep, out);
+		return 0;
+	}
+	if ((json = report_to_json(rep, &err)) == NULL) {
+		print_error(errout, &err);
+		return -1;
+	}
+	fputs(json, out);
+	free(json);
+	return 0;
+}
+
+static size_t
+count_changes(const struct report *rep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rep->nsettings; i++)
+		n += strcmp(rep->settings[i].action, "none") != 0;
+	return n;
+}
+
+static int
+exit_for_result(enum apply_result res, const struct cm_err *err)
+{
+	switch (res) {
+	case APPLY_UNCHANGED:
+	case APPLY_CHANGED:
+	case APPLY_PLANNED:     return EXIT_OK;
+	case APPLY_ROLLED_BACK: return EXIT_ROLLED_BACK;
+	case APPLY_FAILED:      return EXIT_ROLLBACK_FAILED;
+	default:                return cli_exit_for(err->kind);
+	}
+}
+
+/* Loads what the command acts on: the profile, or for revert the report
+ * turned into a profile. */
+static int
+load_target(const struct cli *c, struct profile **p, struct cm_err *err)
+{
+	struct report *rep;
+	int rc;
+
+	if (c->cmd != CMD_REVERT)
+		return profile_load(c->target, p, err);
+	if (report_load(c->target, &rep, err) != 0)
+		return -1;
+	rc = revert_profile(rep, c->target, p, err);
+	report_free(rep);
+	return rc;
+}
+
+int
+cmd_run(const struct cli *c, FILE *out, FILE *errout)
+{
+	struct apply_opts o;
+	struct profile *p = NULL;
+	struct backend *b = NULL;
+	struct report *rep = NULL;
+	struct cm_err err;
+	char *report_path = NULL, *backup_path = NULL;
+	enum apply_result res;
+	int rc, writes;
+
+	cm_err_clear(&err);
+	memset(&o, 0, sizeof(o));
+	o.command = cli_cmd_name(c->cmd);
+	o.mode = c->cmd == CMD_TOGGLE ? PLAN_TOGGLE : PLAN_APPLY;
+	o.dry_run = c->dry_run || c->cmd == CMD_PLAN || c->cmd == CMD_CHECK;
+	o.reverts = c->cmd == CMD_REVERT ? c->target : NULL;
+	writes = c->cmd == CMD_APPLY || c->cmd == CMD_TOGGLE ||
+	    c->cmd == CMD_REVERT;
+
+	if (load_target(c, &p, &err) != 0 ||
+	    backend_open(c->backend, &b, &err) != 0 ||
+	    (writes && report_paths(c, p->name, &report_path, &backup_path,
+	    &err) != 0)) {
+		print_error(errout, &err);
+		rc = cli_exit_for(err.kind);
+		goto out;
+	}
+	o.report_path = report_path;
+	o.backup_path = o.dry_run ? NULL : backup_path;
+	res = apply_run(b, p, &o, &rep, &err);
+	/* check keeps the common outcome words: nothing to change is
+	 * "unchanged", a difference is "planned"; the verdict is its own
+	 * field. */
+	if (rep != NULL && c->cmd == CMD_CHECK && res == APPLY_PLANNED) {
+		rep->compliant = count_changes(rep) == 0;
+		rep->outcome = rep->compliant ? "unchanged" : "planned";
+	}
+	if (rep != NULL && print_report(c, rep, out, errout) != 0 &&
+	    res != APPLY_ERROR) {
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	if (res == APPLY_ERROR || res == APPLY_ROLLED_BACK ||
+	    res == APPLY_FAILED)
+		print_error(errout, &err);
+	if (res == APPLY_FAILED)
+		fprintf(errout, "cmremedy: ROLLBACK INCOMPLETE: the report "
+		    "lists the state of every setting and service%s%s\n",
+		    report_path ? ": " : "", report_path ? report_path : "");
+	rc = exit_for_result(res, &err);
+	if (c->cmd == CMD_CHECK && rc == EXIT_OK && count_changes(rep) > 0)
+		rc = EXIT_NONCOMPLIANT;
+	if (!c->json && report_path != NULL && res != APPLY_ERROR)
+		fprintf(out, "report: %s\n", report_path);
+	/* Runbooks (Intune keeps only the last line) read the verdict last. */
+	if (!c->json && c->cmd == CMD_CHECK && res == APPLY_PLANNED)
+		fprintf(out, rc == EXIT_OK ? "compliant\n" :
+		    "not compliant: %zu setting(s) differ\n",
+		    count_changes(rep));
+out:
+	report_free(rep);
+	backend_close(b);
+	profile_free(p);
+	free(report_path);
+	free(backup_path);
+	return rc;
+}
+
+int
+cmd_diagnose(const struct cli *c, FILE *out, FILE *errout)
+{
+	struct diag_opts o;
+	struct cm_err err;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.paths = (const char *const *)c->paths;
+	o.npaths = c->npaths;
+	o.json = c->json;
+	if (c->since != NULL) {
+		if (diag_parse_time(c->since, &o.since) != 0) {
+			fprintf(errout, "cmremedy: --since '%s': want "
+			    "YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or "
+			    "YYYY-MM-DDTHH:MM:SSZ (UTC)\n", c->since);
+			cli_usage(errout);
+			return EXIT_USAGE;
+		}
+		o.has_since = 1;
+	}
+	rc = diag_run(&o, out, &err);
+	if (rc < 0) {
+		print_error(errout, &err);
+		return cli_exit_for(err.kind);
+	}
+	return rc;
+}

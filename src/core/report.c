@@ -1,0 +1,540 @@
+/* report.c - the report's lifetime, its times, and its JSON form (built with
+ * jansson, never by hand). */
+#include "report.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util/sysutil.h"
+#include "util/utctime.h"
+#include "util/utf.h"
+
+#ifndef CM_VERSION
+#define CM_VERSION "0.0.0"
+#endif
+
+static void
+value_free(struct report_value *rv)
+{
+	regval_free(&rv->value);
+}
+
+void
+report_free(struct report *r)
+{
+	size_t i, j;
+
+	if (r == NULL)
+		return;
+	free(r->command);
+	free(r->profile_name);
+	free(r->profile_path);
+	free(r->backend);
+	free(r->reverts);
+	for (i = 0; i < r->nsettings; i++) {
+		free(r->settings[i].key);
+		free(r->settings[i].value);
+		value_free(&r->settings[i].before);
+		value_free(&r->settings[i].desired);
+		value_free(&r->settings[i].after);
+	}
+	free(r->settings);
+	for (i = 0; i < r->nservices; i++) {
+		free(r->services[i].name);
+		for (j = 0; j < r->services[i].ndependents; j++)
+			free(r->services[i].dependents[j]);
+		free(r->services[i].dependents);
+	}
+	free(r->services);
+	free(r->backup);
+	for (i = 0; i < r->nerrors; i++) {
+		free(r->errors[i].step);
+		free(r->errors[i].message);
+	}
+	free(r->errors);
+	free(r);
+}
+
+int
+report_add_error(struct report *r, const char *step, const char *msg)
+{
+	struct report_error *ne;
+	char *s, *m;
+
+	s = strdup(step);
+	m = strdup(msg);
+	ne = realloc(r->errors, (r->nerrors + 1) * sizeof(*ne));
+	if (s == NULL || m == NULL || ne == NULL) {
+		free(s);
+		free(m);
+		return -1;
+	}
+	r->errors = ne;
+	r->errors[r->nerrors].step = s;
+	r->errors[r->nerrors].message = m;
+	r->nerrors++;
+	return 0;
+}
+
+/* ---- times ---- */
+
+void
+report_format_time(time_t t, char buf[32])
+{
+	utc_format(t, buf);
+}
+
+/* Only the exact form report_format_time writes is a report time. */
+int
+report_parse_time(const char *s, time_t *t)
+{
+	if (strlen(s) != UTC_STRLEN - 1 || s[10] != 'T' || s[19] != 'Z')
+		return -1;
+	/* utc_parse lets logs carry a leap second; the tool never writes one. */
+	if (s[17] == '6')
+		return -1;
+	return utc_parse(s, t);
+}
+
+/* ---- type names ---- */
+
+const char *
+report_type_name(uint32_t type, char buf[REPORT_TYPE_NAME_MAX])
+{
+	const char *n = regtype_name(type);
+
+	if (n != NULL)
+		return n;
+	snprintf(buf, REPORT_TYPE_NAME_MAX, "hex(%" PRIx32 ")", type);
+	return buf;
+}
+
+int
+report_type_parse(const char *name, uint32_t *type)
+{
+	const char *n;
+	uint32_t i, v = 0;
+	size_t k, len = strlen(name);
+
+	for (i = 0; i <= REGT_QWORD; i++)
+		if ((n = regtype_name(i)) != NULL && strcmp(n, name) == 0) {
+			*type = i;
+			return 0;
+		}
+	/* hex(N): 1 to 8 lowercase hex digits, no leading zero, as written. */
+	if (len < 6 || len > 13 || strncmp(name, "hex(", 4) != 0 ||
+	    name[len - 1] != ')' || (name[4] == '0' && len > 6))
+		return -1;
+	for (k = 4; k < len - 1; k++) {
+		if (name[k] >= '0' && name[k] <= '9')
+			v = v * 16 + (uint32_t)(name[k] - '0');
+		else if (name[k] >= 'a' && name[k] <= 'f')
+			v = v * 16 + (uint32_t)(name[k] - 'a' + 10);
+		else
+			return -1;
+	}
+	/* A type with a name must be written by its name: one spelling each. */
+	if (regtype_name(v) != NULL)
+		return -1;
+	*type = v;
+	return 0;
+}
+
+/* ---- JSON out ---- */
+
+/* The writer's state: the first failure, with its place in the report. */
+struct jw {
+	struct cm_err *err;
+	int failed;
+};
+
+static int
+jw_nomem(struct jw *w)
+{
+	if (!w->failed)
+		cm_err_nomem(w->err);
+	w->failed = 1;
+	return -1;
+}
+
+/* Sets key on o, taking v (NULL means its construction failed). */
+static int
+put(struct jw *w, json_t *o, const char *key, json_t *v)
+{
+	if (w->failed) {
+		json_decref(v);
+		return -1;
+	}
+	if (v == NULL || json_object_set_new(o, key, v) != 0)
+		return jw_nomem(w);
+	return 0;
+}
+
+static int
+push(struct jw *w, json_t *a, json_t *v)
+{
+	if (w->failed) {
+		json_decref(v);
+		return -1;
+	}
+	if (v == NULL || json_array_append_new(a, v) != 0)
+		return jw_nomem(w);
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if s[0] starts
+ * none. */
+static size_t
+utf8_seq(const char *s, size_t left)
+{
+	size_t k;
+
+	for (k = 1; k <= 4 && k <= left; k++)
+		if (utf8_valid(s, k))
+			return k;
+	return 0;
+}
+
+/* Free text (messages, paths, the backend spec): a NULL is JSON null, and
+ * bytes that are not UTF-8 (a path on a Latin-1 file system) become U+FFFD
+ * rather than losing the whole report. */
+static json_t *
+jtext(const char *s)
+{
+	json_t *j;
+	char *c;
+	size_t n, i = 0, o = 0, k;
+
+	if (s == NULL)
+		return json_null();
+	n = strlen(s);
+	if (utf8_valid(s, n))
+		return json_string(s);
+	if ((c = malloc(n * 3 + 1)) == NULL)
+		return NULL;
+	while (i < n) {
+		if ((k = utf8_seq(s + i, n - i)) == 0) {
+			memcpy(c + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(c + o, s + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	c[o] = '\0';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
+/* Data (keys, value names, registry strings) must be exact, or a revert
+ * would act on another value: text that is not UTF-8 is an error. */
+static json_t *
+jdata(struct jw *w, const char *s, size_t n, size_t i, const char *what)
+{
+	json_t *j;
+
+	if (w->failed)
+		return NULL;
+	if (!utf8_valid(s, n)) {
+		cm_err_set(w->err, CM_ERR_INPUT, 0,
+		    "report: settings[%zu].%s: not valid UTF-8", i, what);
+		w->failed = 1;
+		return NULL;
+	}
+	if ((j = json_stringn(s, n)) == NULL)
+		jw_nomem(w);
+	return j;
+}
+
+static size_t
+bounded_len(const struct regval *v)
+{
+	const unsigned char *z;
+
+	if (v->len == 0 || v->data == NULL)
+		return 0;
+	z = memchr(v->data, '\0', v->len);
+	return z != NULL ? (size_t)(z - v->data) : v->len;
+}
+
+/* The JSON data of a value, by its type (see report.h's contract). */
+static json_t *
+jvalue_data(struct jw *w, const struct regval *v, size_t i, const char *what)
+{
+	json_t *a;
+	const char *p;
+	char *hex, num[32];
+
+	switch (v->type) {
+	case REGT_DWORD:
+		return json_integer((json_int_t)v->num);
+	case REGT_QWORD:
+		/* json_int_t is a long long: above INT64_MAX a number would
+		 * wrap or lose precision, so such a QWORD is a decimal
+		 * string (report_load accepts both). */
+		if (v->num <= INT64_MAX)
+			return json_integer((json_int_t)v->num);
+		snprintf(num, sizeof(num), "%" PRIu64, v->num);
+		return json_string(num);
+	case REGT_SZ:
+	case REGT_EXPAND_SZ:
+		return jdata(w, v->data != NULL ? (const char *)v->data : "",
+		    bounded_len(v), i, what);
+	case REGT_MULTI_SZ:
+		if ((a = json_array()) == NULL)
+			return NULL;
+		for (p = regval_multi_first(v); p != NULL;
+		    p = regval_multi_next(v, p))
+			if (push(w, a, jdata(w, p, strlen(p), i, what)) != 0) {
+				json_decref(a);
+				return NULL;
+			}
+		return a;
+	default:
+		if ((hex = regval_hex(v->data, v->len)) == NULL)
+			return NULL;
+		a = json_string(hex);
+		free(hex);
+		return a;
+	}
+}
+
+/* One side of a setting: null (not observed), {"exists": false} or
+ * {"exists": true, "data": ...}, exactly as in the contract (checks may
+ * compare a side whole); "type" only when it differs from the setting's.
+ * "desired" leaves out "exists": true, as the contract does. */
+static json_t *
+jside(struct jw *w, const struct report_setting *s, size_t i,
+    const struct report_value *rv, const char *what)
+{
+	json_t *o;
+	char tbuf[REPORT_TYPE_NAME_MAX];
+	int is_desired = strcmp(what, "desired") == 0;
+
+	if (!rv->known)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (!is_desired || !rv->exists)
+		put(w, o, "exists", json_boolean(rv->exists));
+	if (rv->exists) {
+		if (rv->value.type != s->type)
+			put(w, o, "type", json_string(report_type_name(
+			    rv->value.type, tbuf)));
+		put(w, o, "data", jvalue_data(w, &rv->value, i, what));
+	}
+	if (w->failed) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+jsetting(struct jw *w, const struct report_setting *s, size_t i)
+{
+	json_t *o;
+	char tbuf[REPORT_TYPE_NAME_MAX];
+
+	assert(s->key != NULL && s->value != NULL);
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(w, o, "key", jdata(w, s->key, strlen(s->key), i, "key"));
+	put(w, o, "value", jdata(w, s->value, strlen(s->value), i, "value"));
+	put(w, o, "type", json_string(report_type_name(s->type, tbuf)));
+	put(w, o, "view", json_integer(s->view));
+	put(w, o, "key_existed", json_boolean(s->key_existed));
+	if (s->keys_created > 0)
+		put(w, o, "keys_created", json_integer(s->keys_created));
+	put(w, o, "before", jside(w, s, i, &s->before, "before"));
+	put(w, o, "desired", jside(w, s, i, &s->desired, "desired"));
+	put(w, o, "after", jside(w, s, i, &s->after, "after"));
+	put(w, o, "action", jtext(s->action));
+	if (s->state != NULL)
+		put(w, o, "state", json_string(s->state));
+	if (w->failed) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+jstatus(struct jw *w, int known, const struct svc_status *st)
+{
+	json_t *o;
+
+	if (!known)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(w, o, "state", json_string(svc_state_name(st->state)));
+	put(w, o, "pid", json_integer((json_int_t)st->pid));
+	if (w->failed) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* A measured time, or null for a step that was not done (-1): a dry run,
+ * or a stop that failed before the start. */
+static json_t *
+jms(long ms)
+{
+	return ms < 0 ? json_null() : json_integer(ms);
+}
+
+static json_t *
+jservice(struct jw *w, const struct report_service *sv)
+{
+	json_t *o, *deps;
+	size_t i;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(w, o, "name", jtext(sv->name));
+	put(w, o, "action", jtext(sv->action));
+	put(w, o, "before", jstatus(w, sv->before_known, &sv->before));
+	put(w, o, "after", jstatus(w, sv->after_known, &sv->after));
+	put(w, o, "stop_ms", jms(sv->stop_ms));
+	put(w, o, "start_ms", jms(sv->start_ms));
+	put(w, o, "stop_timeout_ms", json_integer(sv->stop_timeout_ms));
+	put(w, o, "start_timeout_ms", json_integer(sv->start_timeout_ms));
+	if ((deps = json_array()) == NULL)
+		jw_nomem(w);
+	for (i = 0; deps != NULL && i < sv->ndependents; i++)
+		push(w, deps, jtext(sv->dependents[i]));
+	put(w, o, "dependents", deps);
+	if (sv->state != NULL)
+		put(w, o, "state", json_string(sv->state));
+	if (w->failed) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+jtime(time_t t)
+{
+	char buf[32];
+
+	report_format_time(t, buf);
+	return json_string(buf);
+}
+
+/* The whole report as a jansson tree, keys in contract order: jansson
+ * keeps insertion order (JSON_PRESERVE_ORDER is the default since 2.8). */
+static json_t *
+jreport(struct jw *w, const struct report *r)
+{
+	json_t *o, *prof, *arr, *e;
+	size_t i;
+
+	if ((o = json_object()) == NULL) {
+		jw_nomem(w);
+		return NULL;
+	}
+	put(w, o, "tool", json_string(REPORT_TOOL));
+	put(w, o, "version", json_string(CM_VERSION));
+	put(w, o, "command", jtext(r->command));
+	put(w, o, "dry_run", json_boolean(r->dry_run));
+	if (r->toggle_to != NULL)
+		put(w, o, "toggle_to", json_string(r->toggle_to));
+	if (r->reverts != NULL)
+		put(w, o, "reverts", jtext(r->reverts));
+	if ((prof = json_object()) != NULL) {
+		put(w, prof, "name", jtext(r->profile_name));
+		put(w, prof, "path", jtext(r->profile_path));
+	}
+	put(w, o, "profile", prof);
+	put(w, o, "backend", jtext(r->backend));
+	put(w, o, "started", jtime(r->started));
+	put(w, o, "finished", jtime(r->finished));
+	put(w, o, "outcome", jtext(r->outcome));
+	/* check's verdict, beside an outcome from the common list. */
+	if (r->command != NULL && strcmp(r->command, "check") == 0)
+		put(w, o, "compliant", json_boolean(r->compliant));
+
+	if ((arr = json_array()) == NULL)
+		jw_nomem(w);
+	for (i = 0; arr != NULL && i < r->nsettings && !w->failed; i++)
+		push(w, arr, jsetting(w, &r->settings[i], i));
+	put(w, o, "settings", arr);
+
+	if ((arr = json_array()) == NULL)
+		jw_nomem(w);
+	for (i = 0; arr != NULL && i < r->nservices && !w->failed; i++)
+		push(w, arr, jservice(w, &r->services[i]));
+	put(w, o, "services", arr);
+
+	put(w, o, "backup", jtext(r->backup));
+
+	if ((arr = json_array()) == NULL)
+		jw_nomem(w);
+	for (i = 0; arr != NULL && i < r->nerrors && !w->failed; i++) {
+		if ((e = json_object()) != NULL) {
+			put(w, e, "step", jtext(r->errors[i].step));
+			put(w, e, "message", jtext(r->errors[i].message));
+		}
+		push(w, arr, e);
+	}
+	put(w, o, "errors", arr);
+	if (w->failed) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+char *
+report_to_json(const struct report *r, struct cm_err *err)
+{
+	struct jw w = { err, 0 };
+	json_t *root;
+	char *s, *out;
+	size_t n;
+
+	if ((root = jreport(&w, r)) == NULL)
+		return NULL;
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (s == NULL) {
+		cm_err_nomem(err);
+		return NULL;
+	}
+	/* json_dumps leaves out the final newline a text file wants. */
+	n = strlen(s);
+	if ((out = malloc(n + 2)) == NULL) {
+		free(s);
+		cm_err_nomem(err);
+		return NULL;
+	}
+	memcpy(out, s, n);
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	free(s);
+	return out;
+}
+
+int
+report_write(const struct report *r, const char *path, struct cm_err *err)
+{
+	char *s;
+	int rc;
+
+	if ((s = report_to_json(r, err)) == NULL)
+		return -1;
+	rc = sys_write_atomic(path, s, strlen(s), err);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,217 @@
+/* diag_logline.c - format detection from content, and the scan that
+ * hands a file to its parser through the diag_parser table. */
+#include "diag_logline.h"
+#include "diag_parser.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Windows has no FIFOs (so no O_NONBLOCK), and its open() translates CRLF
+ * and stops at Ctrl-Z unless told O_BINARY: read the bytes as they are. */
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
+#ifndef O_BINARY
+#define O_BINARY 0
+#endif
+
+/* How much of a file detection looks at. */
+#define DETECT_BYTES (64u * 1024u)
+
+/* Text files have no NUL bytes and few control characters. */
+static int
+looks_binary(const unsigned char *p, size_t n)
+{
+	size_t i, ctl = 0;
+
+	if (n > 4096)
+		n = 4096;
+	for (i = 0; i < n; i++) {
+		if (p[i] == 0)
+			return 1;
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' &&
+		    p[i] != '\n' && p[i] != '\f')
+			ctl++;
+	}
+	return ctl * 100 > n;
+}
+
+/* Position of the first line that starts with an IIS directive. */
+static const char *
+first_directive(const char *p, size_t n)
+{
+	static const char *const dirs[] = { "#Fields:", "#Software:",
+	    "#Version:", "#Date:" };
+	const char *e = p + n, *l = p, *nl;
+	size_t i;
+
+	while (l < e) {
+		for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			size_t dl = strlen(dirs[i]);
+			if ((size_t)(e - l) >= dl && memcmp(l, dirs[i], dl) == 0)
+				return l;
+		}
+		if ((nl = memchr(l, '\n', (size_t)(e - l))) == NULL)
+			break;
+		l = nl + 1;
+	}
+	return NULL;
+}
+
+/* 1 if p[0, n) holds nothing but blanks and line ends. */
+static int
+whitespace(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* The format whose marker comes first in the opening bytes wins. */
+static enum diag_format
+detect(const char *p, size_t n, int whole)
+{
+	const char *best = NULL, *q;
+	enum diag_format f = DIAG_FMT_UNKNOWN;
+
+	if (n == 0 || (whole && whitespace(p, n)))
+		return DIAG_FMT_EMPTY;
+	if (looks_binary((const unsigned char *)p, n))
+		return DIAG_FMT_BINARY;
+	if ((q = diag_find(p, n, "<![LOG[", 7)) != NULL) {
+		best = q;
+		f = DIAG_FMT_CMTRACE;
+	}
+	if ((q = diag_find(p, n, "$$<", 3)) != NULL && (!best || q < best)) {
+		best = q;
+		f = DIAG_FMT_LEGACY;
+	}
+	if ((q = first_directive(p, n)) != NULL && (!best || q < best))
+		f = DIAG_FMT_IIS;
+	return f;
+}
+
+/* The parsers this detector hands files to. */
+static const struct diag_parser *const parsers[] = {
+	&diag_cmtrace_parser, &diag_legacy_parser, &diag_iis_parser
+};
+
+static const struct diag_parser *
+parser_for(enum diag_format fmt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(parsers) / sizeof(parsers[0]); i++)
+		if (parsers[i]->fmt == fmt)
+			return parsers[i];
+	return NULL;
+}
+
+static int
+scan(struct diag_reader *r, struct diag_file *f,
+    const struct diag_sink *sink, const struct diag_scan_opts *o)
+{
+	static const struct diag_sink none = { NULL, NULL, NULL };
+	const struct diag_parser *pr;
+	const char *p;
+	size_t n;
+	int rc = 0;
+
+	if (sink == NULL)
+		sink = &none;
+	if ((p = diag_reader_peek(r, DETECT_BYTES, &n)) == NULL)
+		goto readerr;
+	f->readable = 1;
+	if (n >= 2 && ((p[0] == '\xff' && p[1] == '\xfe') ||
+	    (p[0] == '\xfe' && p[1] == '\xff'))) {
+		f->fmt = DIAG_FMT_UNKNOWN;
+		diag_file_error(f, 0, "UTF-16 text is not supported: convert "
+		    "the file to UTF-8 first");
+		return 0;
+	}
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		r->start += 3;
+		p += 3;
+		n -= 3;
+	}
+	f->fmt = o && o->force ? o->force : detect(p, n, r->eof);
+	if ((pr = parser_for(f->fmt)) != NULL)
+		rc = pr->parse(r, f, sink);
+	switch (f->fmt) {
+	case DIAG_FMT_BINARY:
+		diag_file_error(f, 0, "binary data, not a log file");
+		break;
+	case DIAG_FMT_UNKNOWN:
+		diag_file_error(f, 0, "not a CMTrace, ConfigMgr server or IIS "
+		    "W3C log (format not recognised from its first lines)");
+		break;
+	default:
+		break;
+	}
+	if (rc == 0)
+		return 0;
+readerr:
+	diag_file_error(f, r->lineno + 1, "read error: %s", strerror(r->err));
+	return -1;
+}
+
+static size_t
+bufsize(const struct diag_scan_opts *o)
+{
+	return o && o->bufsize ? o->bufsize : DIAG_BUFSIZE;
+}
+
+int
+diag_scan_path(const char *path, struct diag_file *f,
+    const struct diag_sink *sink, const struct diag_scan_opts *o)
+{
+	struct diag_reader r;
+	struct stat st;
+	int fd, rc;
+
+	/* O_NONBLOCK: a FIFO named on the command line must not hang us; it
+	 * changes nothing for regular files. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_BINARY)) < 0) {
+		diag_file_error(f, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		diag_file_error(f, 0, "not a regular file");
+		return -1;
+	}
+	if (diag_reader_init_fd(&r, fd, bufsize(o)) < 0) {
+		close(fd);
+		f->nomem = 1;
+		return -1;
+	}
+	rc = scan(&r, f, sink, o);
+	diag_reader_free(&r);
+	close(fd);
+	return rc;
+}
+
+int
+diag_scan_mem(const unsigned char *buf, size_t len, struct diag_file *f,
+    const struct diag_sink *sink, const struct diag_scan_opts *o)
+{
+	struct diag_reader r;
+	int rc;
+
+	if (diag_reader_init_mem(&r, buf, len, bufsize(o)) < 0) {
+		f->nomem = 1;
+		return -1;
+	}
+	rc = scan(&r, f, sink, o);
+	diag_reader_free(&r);
+	return rc;
+}

@@ -1,0 +1,196 @@
+/* sysutil.c - file, clock and sleep services on POSIX (and Windows CRT). */
+#include "sysutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compat_win32.h"
+
+int
+sys_read_file(const char *path, unsigned char **buf, size_t *len,
+    struct cm_err *err)
+{
+	FILE *f;
+	unsigned char *b = NULL, *nb;
+	size_t cap = 0, n = 0, got;
+
+	*buf = NULL;
+	*len = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return cm_err_set(err, CM_ERR_SYSTEM, errno, "%s: cannot open: %s",
+		    path, strerror(errno));
+	for (;;) {
+		if (cap - n < 4096) {
+			if (cap >= SYS_MAX_FILE) {
+				fclose(f);
+				free(b);
+				return cm_err_set(err, CM_ERR_SYSTEM, 0,
+				    "%s: file is larger than %u bytes", path,
+				    SYS_MAX_FILE);
+			}
+			cap = cap ? cap * 2 : 16384;
+			if ((nb = realloc(b, cap + 1)) == NULL) {
+				fclose(f);
+				free(b);
+				return cm_err_nomem(err);
+			}
+			b = nb;
+		}
+		got = fread(b + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		free(b);
+		return cm_err_set(err, CM_ERR_SYSTEM, e, "%s: read error: %s",
+		    path, strerror(e));
+	}
+	fclose(f);
+	if (b == NULL && (b = malloc(1)) == NULL)
+		return cm_err_nomem(err);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int
+sys_write_atomic(const char *path, const void *buf, size_t len,
+    struct cm_err *err)
+{
+	char *tmp;
+	size_t tlen = strlen(path) + 32;
+	FILE *f;
+	int e;
+
+	if ((tmp = malloc(tlen)) == NULL)
+		return cm_err_nomem(err);
+	snprintf(tmp, tlen, "%s.tmp-%ld", path, (long)getpid());
+	if ((f = fopen(tmp, "wb")) == NULL) {
+		e = errno;
+		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot create: %s", tmp,
+		    strerror(e));
+		free(tmp);
+		return -1;
+	}
+	if ((len > 0 && fwrite(buf, 1, len, f) != len) || fflush(f) != 0 ||
+#ifndef _WIN32
+	    fsync(fileno(f)) != 0 ||
+#endif
+	    0) {
+		e = errno;
+		fclose(f);
+		remove(tmp);
+		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: write failed: %s", tmp,
+		    strerror(e));
+		free(tmp);
+		return -1;
+	}
+	if (fclose(f) != 0) {
+		e = errno;
+		remove(tmp);
+		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: write failed: %s", tmp,
+		    strerror(e));
+		free(tmp);
+		return -1;
+	}
+#ifdef _WIN32
+	if (w32_replace(tmp, path, err) != 0) {
+		remove(tmp);
+		free(tmp);
+		return -1;
+	}
+#else
+	if (rename(tmp, path) != 0) {
+		e = errno;
+		remove(tmp);
+		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot replace: %s", path,
+		    strerror(e));
+		free(tmp);
+		return -1;
+	}
+#endif
+	free(tmp);
+	return 0;
+}
+
+static int
+mkdir_one(const char *path)
+{
+	struct stat st;
+
+	/* Winelib defines _WIN32 but compiles against glibc's mkdir. */
+#if defined(_WIN32) && !defined(__WINE__)
+	if (mkdir(path) == 0)
+#else
+	if (mkdir(path, 0755) == 0)
+#endif
+		return 0;
+	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	return -1;
+}
+
+int
+sys_mkdir_p(const char *path, struct cm_err *err)
+{
+	char *p, *s;
+	int e;
+
+	if ((p = strdup(path)) == NULL)
+		return cm_err_nomem(err);
+	/* Create each parent in turn; skip the root and drive prefixes. */
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/' && *s != '\\')
+			continue;
+		if (s[-1] == ':' || s[-1] == '/' || s[-1] == '\\')
+			continue;
+		*s = '\0';
+		if (mkdir_one(p) != 0) {
+			e = errno;
+			cm_err_set(err, CM_ERR_SYSTEM, e,
+			    "%s: cannot create folder: %s", p, strerror(e));
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir_one(p) != 0) {
+		e = errno;
+		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot create folder: %s",
+		    path, strerror(e));
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+uint64_t
+sys_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void
+sys_sleep_ms(unsigned ms)
+{
+	struct timespec ts, rem;
+
+	ts.tv_sec = ms / 1000u;
+	ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+	while (nanosleep(&ts, &rem) != 0 && errno == EINTR)
+		ts = rem;
+}
