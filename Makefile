@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # cmremedy - see README.md.  `make` builds build/cmremedy; `make check` runs
 # every test (unit tests under ASan+UBSan, end-to-end runs of the binary).
 

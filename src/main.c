@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* main.c - argv -> command -> exit code; nothing else. */
 #include <stdio.h>
 

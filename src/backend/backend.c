@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* backend.c - choosing a backend from its spec; helpers shared by all. */
 #include "backend.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* backend.h - the only door to a real machine.
  *
  * A backend is a versioned table of functions (as SQLite's io_methods):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* backend_sim.c - the sim machine: a folder holding registry.reg (the
  * registry, a regedit file edited through regfile) and services.ini (the
  * Service Control Manager, simsvc). */

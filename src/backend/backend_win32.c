@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* backend_win32.c - the win32 backend: advapi32 registry and the Service
  * Control Manager.  With util/compat_win32.c, the only file that includes
  * <windows.h>. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* simsvc.c - the simulated Service Control Manager: services.ini read with
  * inih, edited value by value, written back atomically. */
 #include "simsvc.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* simsvc.h - the simulated Service Control Manager of a sim machine.
  *
  * The services live in an INI file (DIR/services.ini), one section per

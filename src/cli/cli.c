@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* cli.c - option parsing and usage text. */
 #include "cli.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* cli.h - the command line: parsing into struct cli, usage text, and the
  * exit codes (a contract: README and cmremedy.1, EXIT STATUS). */
 #ifndef CM_CLI_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* cmd.c - plan, apply, check, toggle, revert: from parsed options to an
  * exit code. */
 #include "cmd.h"

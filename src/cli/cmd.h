@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* cmd.h - the commands behind the command line (the tool layer, as curl's
  * tool_*.c over lib/): load the profile or report, open the backend, run,
  * print, and map the outcome to an exit code. */

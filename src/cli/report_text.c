@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* report_text.c - the report for a person: the outcome in words, then each
  * setting and service before -> after, the backup, the errors. */
 #include "report_text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* report_text.h - a report for a person to read (the JSON is for
  * programs; see core/report.h). */
 #ifndef CM_REPORT_TEXT_H

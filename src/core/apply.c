@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* apply.c - observing a machine and carrying a plan out, with backup,
  * verification and rollback.  The only module that changes a machine. */
 #include "apply.h"

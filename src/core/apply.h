@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* apply.h - observe a machine, and carry a plan out safely.
  *
  * The sequence of apply_run (see cmremedy.1, "SAFETY"):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* plan.c - the pure planner: what must change, and what must restart. */
 #include "plan.h"
 

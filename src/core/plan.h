@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* plan.h - the planner: profile + observed state -> what must change.
  *
  * Pure: no I/O, no clock, no backend.  The same inputs give the same plan,

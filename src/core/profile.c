@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* profile.c - INI profile text -> struct profile, through inih. */
 #include "profile.h"
 

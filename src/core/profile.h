@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* profile.h - a remediation profile, loaded from INI through inih.
  *
  * Grammar (documented for admins in the shipped profiles and cmremedy.1):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* report.c - the report's lifetime, its times, and its JSON form (built with
  * jansson, never by hand). */
 #include "report.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* report.h - the before/after report of one run: data, JSON, text.
  *
  * apply.c fills a struct report as it works; this module only turns it

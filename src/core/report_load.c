@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* report_load.c - reads a JSON report back for `revert`, trusting nothing:
  * every field revert relies on is checked and named in the message. */
 #include "report.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_cmtrace.c - the CMTrace log parser: <![LOG[...]LOG]!><attrs>
  * records that may span physical lines. */
 #include "diag_parser.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_iis.c - the IIS W3C log parser: columns mapped from each #Fields:
  * line; the hot loop of `diagnose` on a busy management point. */
 #include "diag_parser.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_legacy.c - the legacy ConfigMgr server log parser:
  * "MESSAGE  $$<COMPONENT><MM-DD-YYYY HH:MM:SS.fff+BIAS><thread=N (0xN)>". */
 #include "diag_parser.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_logline.c - format detection from content, and the scan that
  * hands a file to its parser through the diag_parser table. */
 #include "diag_logline.h"

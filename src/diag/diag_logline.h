@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_logline.h - log format detection and a streaming record iterator
  * for CMTrace, the legacy ConfigMgr server format and IIS W3C logs.
  *

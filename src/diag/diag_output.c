@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_output.c - the diagnose report as text and as JSON. */
 #include "diag_output.h"
 #include "util/utctime.h"

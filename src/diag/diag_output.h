@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_output.h - the diagnose report: text for a person, JSON (through
  * jansson) for programs.  The JSON shape is documented in diagnose.h. */
 #ifndef CM_DIAG_OUTPUT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_parser.h - the interface between format detection
  * (diag_logline.c) and the parsers (diag_cmtrace.c, diag_legacy.c,
  * diag_iis.c): the detector holds a table of these and never includes a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_reader.c - buffered line reading with memchr, bounded memory. */
 #include "diag_reader.h"
 

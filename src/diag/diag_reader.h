@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_reader.h - a line reader over a file descriptor or a memory block
  * through one fixed buffer: lines are handed out in place, never copied,
  * so memory does not grow with the input. */

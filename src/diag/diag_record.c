@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_record.c - what the parsers share: the per-file record of
  * problems, string search, ConfigMgr and IIS time stamps. */
 #include "diag_record.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_record.h - the records a log parser hands out, the per-file
  * account of problems, and the small text and time helpers every parser
  * shares.  The lowest layer of diagnose: it includes no other diag file.

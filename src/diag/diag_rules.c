@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_rules.c - the KB 4503442 findings, computed record by record. */
 #include "diag_rules.h"
 #include "diag_record.h"

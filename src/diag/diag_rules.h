@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_rules.h - findings: what the records of all files say together.
  *
  * The rules see every record through a struct diag_sink and keep, per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_walk.c - expanding folders into the log files they hold. */
 #include "diag_walk.h"
 

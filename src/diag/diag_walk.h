@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diag_walk.h - the files that `diagnose PATH...` reads: each PATH that is
  * a file, and under each PATH that is a folder (recursively, symbolic
  * links to folders not followed) every *.log and *.lo_ file, IIS's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diagnose.c - `cmremedy diagnose`: walk the paths, scan each file into
  * the rules, write the report, pick the exit code. */
 #include "diagnose.h"

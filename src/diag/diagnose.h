@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* diagnose.h - `cmremedy diagnose`: name the cause of a CMG 403 from logs.
  *
  * Reads ConfigMgr logs (CMTrace and the legacy server format) and IIS W3C

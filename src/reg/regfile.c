@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* regfile.c - regedit .reg files: a line-preserving reader and editor. */
 #include "regfile.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* regfile.h - regedit .reg files: read, edit in place, write back.
  *
  * Reads "Windows Registry Editor Version 5.00" (UTF-16LE with BOM, as

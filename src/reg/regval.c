@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* regval.c - registry values: names, parsing of profile text, comparison,
  * rendering. */
 #include "regval.h"

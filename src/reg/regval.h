@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* regval.h - a registry value: its type and its data, decoded.
  *
  * One representation serves every layer (profile, planner, backends,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* compat_win32.c - see compat_win32.h.  Empty on other systems. */
 #include "compat_win32.h"
 

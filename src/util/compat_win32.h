@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* compat_win32.h - the few Windows helpers the portable layers share:
  * UTF-8 to UTF-16 at the API boundary, error text, atomic replace.
  * Declared only for Windows (_WIN32), where this header brings in

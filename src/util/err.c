@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* err.c - filling struct cm_err. */
 #include "err.h"
 

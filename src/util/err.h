@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* err.h - the error record every fallible function fills in.
  *
  * Functions below main() never print and never exit: they return -1 (or a

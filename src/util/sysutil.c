@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* sysutil.c - file, clock and sleep services on POSIX (and Windows CRT). */
 #include "sysutil.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* sysutil.h - the few OS services the portable code needs: whole-file
  * read, atomic replace, folder creation, a monotonic clock, sleeping.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* text.c - a growable string and ASCII case-insensitive comparison. */
 #include "text.h"
 

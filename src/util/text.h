@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* text.h - small text helpers shared by the parsers and printers: a
  * growable string, and ASCII case-insensitive comparison (how the registry
  * and the Service Control Manager match names: ASCII letters fold, nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* utctime.c - proleptic Gregorian dates <-> seconds since 1970 (UTC),
  * without the C library's time zone state. */
 #include "utctime.h"

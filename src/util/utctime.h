@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* utctime.h - calendar arithmetic for report and log times, without the C
  * library's time zone state (timegm is not C11 or POSIX, and the Windows
  * CRT spells gmtime_r differently). */

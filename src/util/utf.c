@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* utf.c - strict UTF-8 <-> UTF-16 conversion. */
 #include "utf.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* utf.h - UTF-8 <-> UTF-16LE, strict.
  *
  * Used where the outside world speaks UTF-16: advapi32 and .reg files.

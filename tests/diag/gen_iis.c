@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* gen_iis.c - writes a synthetic IIS W3C log of about N megabytes, shaped
  * like a busy management point's (for scripts/bench-diagnose):
  * "gen_iis MEGABYTES > u_ex260102.log".  Deterministic. */

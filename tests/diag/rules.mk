@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/diag/rules.mk - end-to-end tests of `cmremedy diagnose`, driven
 # through the built binary (ASan+UBSan copy).
 .PHONY: diag-e2e

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fuzz_cmtrace.c - libFuzzer target: the cmtrace parser (format forced) and the
  * diagnose rules behind it. */
 #include "fuzz_logs.h"

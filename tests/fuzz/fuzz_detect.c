@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fuzz_detect.c - libFuzzer target: format detection from content, the
  * parser it picks, the rules, and both report renderings. */
 #include "fuzz_logs.h"

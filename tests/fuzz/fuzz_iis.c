@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fuzz_iis.c - libFuzzer target: the iis parser (format forced) and the
  * diagnose rules behind it. */
 #include "fuzz_logs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fuzz_legacy.c - libFuzzer target: the legacy parser (format forced) and the
  * diagnose rules behind it. */
 #include "fuzz_logs.h"

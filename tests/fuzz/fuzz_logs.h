@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fuzz_logs.h - what the log-format fuzz targets share: run one input
  * through a parser into the diagnose rules, with a read buffer size taken
  * from the input so that line and buffer boundaries fall everywhere. */

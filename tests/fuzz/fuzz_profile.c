@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fuzz_profile.c - libFuzzer target: the INI profile parser (through
  * inih) and its validation. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fuzz_regfile.c - libFuzzer target: the .reg reader.  A file that
  * parses must serialise back to exactly its bytes (regfile.h: "a save
  * after no edits reproduces the input byte for byte"). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fuzz_time.c - libFuzzer target: --since parsing and the ConfigMgr
  * date/time grammar; a parsed time must format and parse back. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/fuzz/rules.mk - libFuzzer targets, one per parser, built with clang
 # under ASan+UBSan into build/fuzz/ from the library sources (LIB_SRC)
 # compiled again.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_apply.c - the apply sequence through an in-memory machine: order of
  * operations, idempotence, toggle, and above all what happens when any one
  * call fails (the machine ends as before) or when the rollback fails too

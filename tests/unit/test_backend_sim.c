@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_backend_sim.c - the sim machine through struct backend_ops: the
  * registry file (every type, both encodings, the 32-bit view), the
  * simulated SCM (Windows refusals, fault injection, pids, persistence) and

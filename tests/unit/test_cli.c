@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_cli.c - the command-line contract: commands, options, refusals. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_diag_iis_words.c - the IIS column splitter's portable word-at-a-
  * time version (the library uses SSE2 on x86-64), checked against a plain
  * byte loop on many strings.  Includes the source to reach the static

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_diag_logline.c - format detection and the three record parsers,
  * over the hand-written fixtures in tests/data/diag and small inline
  * texts, with buffers small enough to put boundaries everywhere. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_diag_rules.c - the KB 4503442 findings from the fixtures: both
  * wordings of the filter chain, dedup across logs, --since, IIS grouping
  * and the bounds that keep memory fixed. */

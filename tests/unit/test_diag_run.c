@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_diag_run.c - the whole of `diagnose` through diag_run: reports
  * compared byte for byte with golden files, the JSON contract, exit codes
  * and the failures of the run itself. */

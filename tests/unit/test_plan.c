@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_plan.c - the planner as a pure function of profile + observation. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_profile.c - profile loading: every refusal names its line and what
  * to do; good profiles (the shipped ones included) parse to exactly what
  * they say; no input crashes or leaks the parser. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_regfile.c - the .reg reader/writer: byte-exact round trips in
  * UTF-16LE and UTF-8, decoding of every type, edits against golden files,
  * every malformed input with its line, and a real `wine reg export`. */

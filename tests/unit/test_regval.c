@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_regval.c - value parsing (the DWORD pitfalls admins hit), equality,
  * rendering, and the UTF-8 <-> UTF-16 boundary. */
 #include <setjmp.h>

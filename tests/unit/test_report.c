@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_report.c - the report: golden JSON and text, load round trip,
  * every malformed report refused with its message, UTC times.
  *

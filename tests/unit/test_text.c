@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_text.c - the growable string and ASCII-only case folding. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* test_diag_time.c - --since parsing, calendar arithmetic and the
  * ConfigMgr time grammar (bias sign, fractions, unpadded dates). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # e2e.sh - the Winelib cmremedy driven as an admin would, against Wine's
 # registry and SCM.  Sourced by tests/wine/run (which owns the prefix, the
 # fake services and the ok/bad/skp counters); not run on its own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* fakesvc.c - a real Windows service standing in for SMS_EXECUTIVE (and its
  * dependent) in the Wine tests; built with mingw-w64, registered with sc.
  *

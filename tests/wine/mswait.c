@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* mswait.c - the benchmark's reference: restarts a service with the wait
  * loop of Microsoft's documented SvcControl sample ("Starting a Service",
  * "Stopping a Service"), written here from the documentation's algorithm:

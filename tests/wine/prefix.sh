@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # prefix.sh - a throw-away Wine prefix with the fake services registered
 # (REFERENCE.md section 6).  Sourced by tests/wine/run and
 # scripts/bench-restart after TOP and BW are set; sets WORK, WINEPREFIX,

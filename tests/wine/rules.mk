@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/wine/rules.mk - the Windows side: Winelib build (`make wine`), the
 # mingw-w64 compile check (`make windows-check`) and the Wine test rig
 # (`make wine-check`, part of `make check`).  Included by the Makefile.

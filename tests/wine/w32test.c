@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* w32test.c - drives the win32 backend against Wine's real registry and
  * Service Control Manager (a Winelib program; tests/wine/run starts it).
  *

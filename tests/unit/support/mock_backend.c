@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* mock_backend.c - the in-memory machine for apply's unit tests. */
 #include "mock_backend.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 /* mock_backend.h - an in-memory machine behind struct backend_ops, with a
  * call log and fault injection: fail the Nth call, or every call from the
  * Nth on.  Used to prove that apply leaves the machine as it was (or says
