@@ -295,22 +295,6 @@ static const struct backend_ops sim_ops = {
 	sim_close
 };
 
-/* dir + "/" + file; caller frees. */
-static char *
-join(const char *dir, const char *file)
-{
-	size_t n = strlen(dir);
-	int sep = n > 0 && dir[n - 1] != '/' && dir[n - 1] != '\\';
-	char *p = malloc(n + (size_t)sep + strlen(file) + 1);
-
-	if (p != NULL) {
-		memcpy(p, dir, n);
-		if (sep)
-			p[n++] = '/';
-		strcpy(p + n, file);
-	}
-	return p;
-}
 
 /* Both files are read once here, so that a broken machine is reported
  * before anything acts on it; every operation reads them again. */
@@ -336,8 +320,8 @@ backend_sim_open(const char *dir, struct backend **out, struct cm_err *err)
 	b->impl = s;
 	strcpy(b->spec, "sim:");
 	strcat(b->spec, dir);
-	svcpath = join(dir, "services.ini");
-	if ((s->regpath = join(dir, "registry.reg")) == NULL ||
+	svcpath = text_path_join(dir, "services.ini");
+	if ((s->regpath = text_path_join(dir, "registry.reg")) == NULL ||
 	    svcpath == NULL) {
 		free(svcpath);
 		sim_close(b);

@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "util/compat_win32.h"
+#include "util/mem.h"
 #include "util/sysutil.h"
 #include "util/utf.h"
 
@@ -223,6 +224,7 @@ w32_read_value(struct backend *b, const char *key, const char *name,
 	WCHAR *wname;
 	BYTE *data = NULL, *nd;
 	DWORD type = 0, size = 0;
+	size_t cap = 0;
 	LONG rc;
 	char where[600];
 	int ret;
@@ -246,7 +248,8 @@ w32_read_value(struct backend *b, const char *key, const char *name,
 		if (rc != ERROR_MORE_DATA && !(rc == ERROR_SUCCESS &&
 		    data == NULL && size > 0))
 			break;
-		if ((nd = realloc(data, size + 2)) == NULL) {
+		/* Two more bytes: room for a terminator Windows may omit. */
+		if ((nd = mem_grow(data, &cap, (size_t)size + 2, 1)) == NULL) {
 			rc = ERROR_NOT_ENOUGH_MEMORY;
 			break;
 		}
@@ -529,6 +532,7 @@ w32_svc_dependents(struct backend *b, const char *name, char ***names,
 {
 	ENUM_SERVICE_STATUSW *deps = NULL, *nd;
 	DWORD need = 0, count = 0, size = 0, e, i;
+	size_t cap = 0;
 	SC_HANDLE h;
 	char **out;
 	size_t len;
@@ -548,7 +552,7 @@ w32_svc_dependents(struct backend *b, const char *name, char ***names,
 			return w32_fail(err, e, "service %s: cannot list the "
 			    "services that depend on it", name);
 		}
-		if ((nd = realloc(deps, need)) == NULL) {
+		if ((nd = mem_grow(deps, &cap, need, 1)) == NULL) {
 			free(deps);
 			CloseServiceHandle(h);
 			return cm_err_nomem(err);

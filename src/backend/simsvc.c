@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/mem.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 
@@ -45,7 +46,7 @@ struct svc {
 	enum svc_state state;
 	unsigned long pid;    /* kept while stopped: the last process's */
 	char **deps;          /* depends_on names, as written */
-	size_t ndeps;
+	size_t ndeps, capdeps;
 	size_t *dep;          /* the same as indices into doc.svcs */
 	unsigned stop_ms, start_ms;
 	enum fault fault;
@@ -55,16 +56,16 @@ struct svc {
 struct doc {
 	const char *path;
 	struct line *lines;
-	size_t nlines;
+	size_t nlines, caplines;
 	struct svc *svcs;
-	size_t nsvcs;
+	size_t nsvcs, capsvcs;
 	const char *eol;      /* line end for inserted lines: the file's own */
 };
 
 struct simsvc {
 	char *path;
 	char **tried;         /* services launched through it (fail = start) */
-	size_t ntried;
+	size_t ntried, captried;
 };
 
 /* inih's state as our reader and handler see it. */
@@ -172,6 +173,7 @@ split_lines(struct doc *d, const char *buf, size_t len, struct cm_err *err)
 			n++;
 	if ((d->lines = calloc(n + 1, sizeof(*d->lines))) == NULL)
 		return cm_err_nomem(err);
+	d->caplines = n + 1;
 	d->eol = "\n";
 	while (i < len) {
 		struct line *l = &d->lines[d->nlines];
@@ -271,7 +273,8 @@ begin_section(struct parse *p, size_t li, const char *name, size_t n)
 		free(copy);
 		return;
 	}
-	if ((nv = realloc(d->svcs, (d->nsvcs + 1) * sizeof(*nv))) == NULL) {
+	nv = mem_grow(d->svcs, &d->capsvcs, d->nsvcs + 1, sizeof(*nv));
+	if (nv == NULL) {
 		free(copy);
 		parse_nomem(p, li + 1);
 		return;
@@ -385,7 +388,7 @@ parse_deps(struct parse *p, size_t line, struct svc *v, const char *s)
 			    v->name);
 			return -1;
 		}
-		nd = realloc(v->deps, (v->ndeps + 1) * sizeof(*nd));
+		nd = mem_grow(v->deps, &v->capdeps, v->ndeps + 1, sizeof(*nd));
 		if (nd == NULL) {
 			parse_nomem(p, line);
 			return -1;
@@ -623,7 +626,7 @@ rewrite_value(struct doc *d, size_t li, const char *val, struct cm_err *err)
 	const char *c = find_chars_or_comment(eq + 1, NULL);
 	const char *vs = lskip(eq + 1);
 	size_t vlen = strlen(val), pre, sp = 0, pad = 0, col;
-	char *nt;
+	struct strbuf b = { NULL, 0, 0, 0 };
 
 	if (vs >= c) {          /* empty value: write it after "= " */
 		vs = eq + 1 + (eq[1] == ' ');
@@ -633,15 +636,18 @@ rewrite_value(struct doc *d, size_t li, const char *val, struct cm_err *err)
 	col = (size_t)(c - text);
 	if (*c != '\0')
 		pad = pre + sp + vlen < col ? col - pre - sp - vlen : 1;
-	if ((nt = malloc(pre + sp + vlen + pad + strlen(c) + 1)) == NULL)
+	strbuf_put(&b, text, pre);
+	strbuf_put(&b, " ", sp);
+	strbuf_puts(&b, val);
+	while (pad-- > 0)
+		strbuf_puts(&b, " ");
+	strbuf_puts(&b, c);
+	if (b.failed) {
+		strbuf_free(&b);
 		return cm_err_nomem(err);
-	memcpy(nt, text, pre);
-	memset(nt + pre, ' ', sp);
-	memcpy(nt + pre + sp, val, vlen);
-	memset(nt + pre + sp + vlen, ' ', pad);
-	strcpy(nt + pre + sp + vlen + pad, c);
+	}
 	free(d->lines[li].text);
-	d->lines[li].text = nt;
+	d->lines[li].text = b.s;
 	return 0;
 }
 
@@ -650,6 +656,7 @@ static int
 insert_key(struct doc *d, struct svc *v, enum key k, const char *val,
     struct cm_err *err)
 {
+	struct strbuf b = { NULL, 0, 0, 0 };
 	struct line *nl;
 	size_t pos = v->header, i, j;
 	char *t;
@@ -658,12 +665,16 @@ insert_key(struct doc *d, struct svc *v, enum key k, const char *val,
 		if (v->key_line[i] != NOLINE && v->key_line[i] > pos)
 			pos = v->key_line[i];
 	pos++;
-	if ((nl = realloc(d->lines, (d->nlines + 1) * sizeof(*nl))) == NULL)
+	nl = mem_grow(d->lines, &d->caplines, d->nlines + 1, sizeof(*nl));
+	if (nl == NULL)
 		return cm_err_nomem(err);
 	d->lines = nl;
-	if ((t = malloc(strlen(key_names[k]) + 3 + strlen(val) + 1)) == NULL)
+	strbuf_printf(&b, "%s = %s", key_names[k], val);
+	if (b.failed) {
+		strbuf_free(&b);
 		return cm_err_nomem(err);
-	sprintf(t, "%s = %s", key_names[k], val);
+	}
+	t = b.s;
 	memmove(&nl[pos + 1], &nl[pos], (d->nlines - pos) * sizeof(*nl));
 	d->nlines++;
 	nl[pos].text = t;
@@ -697,20 +708,20 @@ set_key(struct doc *d, struct svc *v, enum key k, const char *val,
 static int
 doc_save(const struct doc *d, struct cm_err *err)
 {
-	size_t i, len = 0, at = 0;
-	char *buf;
+	struct strbuf b = { NULL, 0, 0, 0 };
+	size_t i;
 	int rc;
 
-	for (i = 0; i < d->nlines; i++)
-		len += strlen(d->lines[i].text) + strlen(d->lines[i].eol);
-	if ((buf = malloc(len + 1)) == NULL)
-		return cm_err_nomem(err);
 	for (i = 0; i < d->nlines; i++) {
-		at += (size_t)sprintf(buf + at, "%s%s", d->lines[i].text,
-		    d->lines[i].eol);
+		strbuf_puts(&b, d->lines[i].text);
+		strbuf_puts(&b, d->lines[i].eol);
 	}
-	rc = sys_write_atomic(d->path, buf, len, err);
-	free(buf);
+	if (b.failed) {
+		strbuf_free(&b);
+		return cm_err_nomem(err);
+	}
+	rc = sys_write_atomic(d->path, b.s != NULL ? b.s : "", b.len, err);
+	strbuf_free(&b);
 	return rc;
 }
 
@@ -839,7 +850,8 @@ tried_before(struct simsvc *s, const char *name, struct cm_err *err)
 	for (i = 0; i < s->ntried; i++)
 		if ((text_casecmp(s->tried[i], name) == 0))
 			return 1;
-	if ((nt = realloc(s->tried, (s->ntried + 1) * sizeof(*nt))) == NULL)
+	nt = mem_grow(s->tried, &s->captried, s->ntried + 1, sizeof(*nt));
+	if (nt == NULL)
 		return cm_err_nomem(err);
 	s->tried = nt;
 	if ((s->tried[s->ntried] = strdup(name)) == NULL)

@@ -10,6 +10,7 @@
 
 #include "reg/regfile.h"
 #include "util/sysutil.h"
+#include "util/text.h"
 
 /* What happened to one profile service during this run, so that a
  * rollback knows what to undo. */
@@ -76,12 +77,6 @@ apply_observe(struct backend *b, const struct profile *p,
 
 /* ---- the report ------------------------------------------------------ */
 
-static char *
-xstrdup(const char *s)
-{
-	return s == NULL ? NULL : strdup(s);
-}
-
 static int
 rv_set(struct report_value *rv, int exists, const struct regval *v)
 {
@@ -106,11 +101,11 @@ run_report_begin(struct run *r, struct cm_err *err)
 	rep->dry_run = r->o->dry_run;
 	rep->started = time(NULL);
 	rep->outcome = "in_progress";
-	if ((rep->command = xstrdup(r->o->command)) == NULL ||
-	    (rep->profile_name = xstrdup(r->p->name)) == NULL ||
-	    (rep->profile_path = xstrdup(r->p->path)) == NULL ||
-	    (rep->backend = xstrdup(r->b->spec)) == NULL ||
-	    (r->o->reverts && (rep->reverts = xstrdup(r->o->reverts)) == NULL))
+	if ((rep->command = text_strdup(r->o->command)) == NULL ||
+	    (rep->profile_name = text_strdup(r->p->name)) == NULL ||
+	    (rep->profile_path = text_strdup(r->p->path)) == NULL ||
+	    (rep->backend = text_strdup(r->b->spec)) == NULL ||
+	    (r->o->reverts && (rep->reverts = text_strdup(r->o->reverts)) == NULL))
 		return cm_err_nomem(err);
 	if ((r->p->nsettings > 0 && (rep->settings = calloc(r->p->nsettings,
 	    sizeof(*rep->settings))) == NULL) ||
@@ -123,8 +118,8 @@ run_report_begin(struct run *r, struct cm_err *err)
 		const struct profile_setting *s = &r->p->settings[i];
 		struct report_setting *rs = &rep->settings[i];
 
-		if ((rs->key = xstrdup(s->key)) == NULL ||
-		    (rs->value = xstrdup(s->value)) == NULL)
+		if ((rs->key = text_strdup(s->key)) == NULL ||
+		    (rs->value = text_strdup(s->value)) == NULL)
 			return cm_err_nomem(err);
 		rs->type = s->desired.type;
 		rs->view = s->view;
@@ -134,7 +129,7 @@ run_report_begin(struct run *r, struct cm_err *err)
 		const struct profile_service *s = &r->p->services[i];
 		struct report_service *rs = &rep->services[i];
 
-		if ((rs->name = xstrdup(s->name)) == NULL)
+		if ((rs->name = text_strdup(s->name)) == NULL)
 			return cm_err_nomem(err);
 		rs->action = "none";
 		rs->stop_ms = rs->start_ms = -1;

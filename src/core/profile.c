@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/mem.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 #include "util/utf.h"
@@ -64,7 +65,7 @@ struct stage {
 	size_t len, pos;
 	int line;             /* line last handed to inih */
 	struct section *sect;
-	size_t nsect;
+	size_t nsect, capsect;
 	int failed;           /* an error is recorded in err */
 	int failed_line;
 	struct cm_err *err;
@@ -98,17 +99,6 @@ fail_nomem(struct stage *st)
 	st->failed = 1;
 	st->failed_line = 0;    /* no syntax error may replace it */
 	return cm_err_nomem(st->err);
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
 }
 
 /* Characters of IDs and names; services may also hold '$' (SQL Server
@@ -152,7 +142,7 @@ stage_free(struct stage *st)
 		section_free(&st->sect[i]);
 	free(st->sect);
 	st->sect = NULL;
-	st->nsect = 0;
+	st->nsect = st->capsect = 0;
 }
 
 /* Two sections clash when they are the same [profile], the same setting
@@ -219,7 +209,8 @@ open_section(struct stage *st, const char *header, size_t hlen)
 			    "(first at line %d): each section may appear once",
 			    shown, st->sect[i].line);
 		}
-	if ((s = realloc(st->sect, (st->nsect + 1) * sizeof(*s))) == NULL) {
+	s = mem_grow(st->sect, &st->capsect, st->nsect + 1, sizeof(*s));
+	if (s == NULL) {
 		free(copy);
 		return fail_nomem(st);
 	}
@@ -377,7 +368,7 @@ stage_pair(struct stage *st, const char *section, const char *name,
 	if (s->f[k].text != NULL)
 		return fail(st, st->line, "duplicate key \"%s\" in [%s] (first "
 		    "at line %d): keep one", name, s->header, s->f[k].line);
-	if ((s->f[k].text = xstrdup(value)) == NULL)
+	if ((s->f[k].text = text_strdup(value)) == NULL)
 		return fail_nomem(st);
 	s->f[k].line = st->line;
 	return 0;
@@ -514,7 +505,7 @@ build_target(struct stage *st, const struct section *sec,
 	if (f[SK_VALUE].text[0] == '\0')
 		return fail(st, f[SK_VALUE].line, "empty value name: write "
 		    "value = @ for the key's default value");
-	ps->value = xstrdup(strcmp(f[SK_VALUE].text, "@") == 0 ? "" :
+	ps->value = text_strdup(strcmp(f[SK_VALUE].text, "@") == 0 ? "" :
 	    f[SK_VALUE].text);
 	if (ps->value == NULL)
 		return fail_nomem(st);
@@ -572,7 +563,7 @@ build_setting(struct stage *st, const struct section *sec,
 		return fail_nomem(st);
 	ps->line = sec->line;
 	ps->present = 1;
-	if ((ps->id = xstrdup(sec->id)) == NULL)
+	if ((ps->id = text_strdup(sec->id)) == NULL)
 		return fail_nomem(st);
 	if (build_target(st, sec, ps) != 0 || build_values(st, sec, ps) != 0)
 		return -1;
@@ -600,7 +591,7 @@ build_service(struct stage *st, const struct section *sec,
 	sv->line = sec->line;
 	sv->stop_timeout_ms = PROFILE_STOP_TIMEOUT_MS;
 	sv->start_timeout_ms = PROFILE_START_TIMEOUT_MS;
-	if ((sv->name = xstrdup(sec->id)) == NULL)
+	if ((sv->name = text_strdup(sec->id)) == NULL)
 		return fail_nomem(st);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const struct field *f = &sec->f[keys[i]];
@@ -647,7 +638,7 @@ build_head(struct stage *st, struct profile **out)
 	if ((*out = profile_new(st->path, name->text)) == NULL)
 		return fail_nomem(st);
 	if (desc->text != NULL && desc->text[0] != '\0' &&
-	    ((*out)->description = xstrdup(desc->text)) == NULL)
+	    ((*out)->description = text_strdup(desc->text)) == NULL)
 		return fail_nomem(st);
 	return 0;
 }
@@ -879,22 +870,23 @@ profile_new(const char *path, const char *name)
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	if ((path != NULL && (p->path = xstrdup(path)) == NULL) ||
-	    (name != NULL && (p->name = xstrdup(name)) == NULL)) {
+	if ((path != NULL && (p->path = text_strdup(path)) == NULL) ||
+	    (name != NULL && (p->name = text_strdup(name)) == NULL)) {
 		profile_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-/* The arrays grow by one: profiles hold a handful of entries.  A pointer
- * returned here is valid until the next add to the same array. */
+/* A pointer returned here is valid until the next add to the same
+ * array. */
 struct profile_setting *
 profile_add_setting(struct profile *p)
 {
 	struct profile_setting *s;
 
-	s = realloc(p->settings, (p->nsettings + 1) * sizeof(*s));
+	s = mem_grow(p->settings, &p->capsettings, p->nsettings + 1,
+	    sizeof(*s));
 	if (s == NULL)
 		return NULL;
 	p->settings = s;
@@ -908,7 +900,8 @@ profile_add_service(struct profile *p)
 {
 	struct profile_service *s;
 
-	s = realloc(p->services, (p->nservices + 1) * sizeof(*s));
+	s = mem_grow(p->services, &p->capservices, p->nservices + 1,
+	    sizeof(*s));
 	if (s == NULL)
 		return NULL;
 	p->services = s;

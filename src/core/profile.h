@@ -65,9 +65,9 @@ struct profile {
 	char *name;
 	char *description;    /* may be NULL */
 	struct profile_setting *settings;
-	size_t nsettings;
+	size_t nsettings, capsettings;
 	struct profile_service *services;
-	size_t nservices;
+	size_t nservices, capservices;
 };
 
 /* Loads and validates a profile.  On success *out is a new profile (free

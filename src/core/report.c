@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "util/mem.h"
 #include "util/sysutil.h"
 #include "util/utctime.h"
 #include "util/utf.h"
@@ -69,7 +70,7 @@ report_add_error(struct report *r, const char *step, const char *msg)
 
 	s = strdup(step);
 	m = strdup(msg);
-	ne = realloc(r->errors, (r->nerrors + 1) * sizeof(*ne));
+	ne = mem_grow(r->errors, &r->caperrors, r->nerrors + 1, sizeof(*ne));
 	if (s == NULL || m == NULL || ne == NULL) {
 		free(s);
 		free(m);

@@ -93,7 +93,7 @@ struct report {
 	size_t nservices;
 	char *backup;         /* path of the .reg backup, NULL = null */
 	struct report_error *errors;
-	size_t nerrors;
+	size_t nerrors, caperrors;
 };
 
 /* Frees everything r owns and r itself. NULL is a no-op. */

@@ -10,6 +10,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "util/mem.h"
+#include "util/text.h"
+
 /* Windows (mingw) has no symbolic links in stat(): lstat is stat there. */
 #ifndef S_ISLNK
 #define lstat stat
@@ -36,14 +39,11 @@ names_add(struct names *l, char *s)
 {
 	char **nv;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((nv = realloc(l->v, l->cap * sizeof(*nv))) == NULL) {
-			free(s);
-			return -1;
-		}
-		l->v = nv;
+	if ((nv = mem_grow(l->v, &l->cap, l->n + 1, sizeof(*nv))) == NULL) {
+		free(s);
+		return -1;
 	}
+	l->v = nv;
 	l->v[l->n++] = s;
 	return 0;
 }
@@ -63,21 +63,6 @@ diag_walk_is_log(const char *name)
 	    strcasecmp(name + n - 4, ".lo_") == 0);
 }
 
-static char *
-join(const char *dir, const char *name)
-{
-	size_t dl = strlen(dir), nl = strlen(name);
-	int slash = dl > 0 && dir[dl - 1] != '/';
-	char *p = malloc(dl + (size_t)slash + nl + 1);
-
-	if (p == NULL)
-		return NULL;
-	memcpy(p, dir, dl);
-	if (slash)
-		p[dl] = '/';
-	memcpy(p + dl + (size_t)slash, name, nl + 1);
-	return p;
-}
 
 /* Lists dir into files and subfolders; 0, -1 (errno) or -2 (memory). */
 static int
@@ -95,7 +80,7 @@ list(const char *dir, struct names *files, struct names *dirs)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if ((p = join(dir, de->d_name)) == NULL) {
+		if ((p = text_path_join(dir, de->d_name)) == NULL) {
 			rc = -2;
 			break;
 		}

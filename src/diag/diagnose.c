@@ -2,6 +2,7 @@
 /* diagnose.c - `cmremedy diagnose`: walk the paths, scan each file into
  * the rules, write the report, pick the exit code. */
 #include "diagnose.h"
+#include "util/mem.h"
 #include "util/utctime.h"
 #include "diag_logline.h"
 #include "diag_output.h"
@@ -25,12 +26,9 @@ on_path(void *ctx, const char *path, enum diag_format fmt,
 	struct run *r = ctx;
 	struct diag_file **nv, *f;
 
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		if ((nv = realloc(r->files, r->cap * sizeof(*nv))) == NULL)
-			goto nomem;
-		r->files = nv;
-	}
+	if ((nv = mem_grow(r->files, &r->cap, r->n + 1, sizeof(*nv))) == NULL)
+		goto nomem;
+	r->files = nv;
 	if ((f = diag_file_new(path)) == NULL)
 		goto nomem;
 	r->files[r->n++] = f;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/mem.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 #include "util/utf.h"
@@ -98,17 +99,6 @@ trim_end(const char *p, const char *end)
 	return end;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* The registry's own matching: ASCII letters fold, nothing else does. */
 static int
@@ -178,17 +168,12 @@ static int
 lvec_take(struct lvec *lv, struct strbuf *b, unsigned char eol)
 {
 	struct line *nv;
-	size_t cap;
 
 	if (b->failed || (b->s == NULL && (b->s = calloc(1, 1)) == NULL))
 		goto fail;
-	if (lv->n == lv->cap) {
-		cap = lv->cap ? lv->cap * 2 : 8;
-		if ((nv = realloc(lv->v, cap * sizeof(*nv))) == NULL)
-			goto fail;
-		lv->v = nv;
-		lv->cap = cap;
-	}
+	if ((nv = mem_grow(lv->v, &lv->cap, lv->n + 1, sizeof(*nv))) == NULL)
+		goto fail;
+	lv->v = nv;
 	lv->v[lv->n].text = b->s;
 	lv->v[lv->n].len = b->len;
 	lv->v[lv->n].eol = eol;
@@ -305,12 +290,9 @@ split_lines(const char *name, const char *text, size_t len,
 			    "valid UTF-8", name, n + 1);
 			goto fail;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
-				goto nomem;
-			v = nv;
-		}
+		if ((nv = mem_grow(v, &cap, n + 1, sizeof(*v))) == NULL)
+			goto nomem;
+		v = nv;
 		if ((v[n].text = malloc(cut - start + 1)) == NULL)
 			goto nomem;
 		memcpy(v[n].text, text + start, cut - start);
@@ -384,17 +366,13 @@ static struct rec *
 new_rec(struct parser *ps, enum reckind kind, size_t first)
 {
 	struct rec *nv;
-	size_t cap;
 
-	if (ps->nrecs == ps->cap) {
-		cap = ps->cap ? ps->cap * 2 : 32;
-		if ((nv = realloc(ps->recs, cap * sizeof(*nv))) == NULL) {
-			cm_err_nomem(ps->err);
-			return NULL;
-		}
-		ps->recs = nv;
-		ps->cap = cap;
+	nv = mem_grow(ps->recs, &ps->cap, ps->nrecs + 1, sizeof(*nv));
+	if (nv == NULL) {
+		cm_err_nomem(ps->err);
+		return NULL;
 	}
+	ps->recs = nv;
 	memset(&ps->recs[ps->nrecs], 0, sizeof(ps->recs[0]));
 	ps->recs[ps->nrecs].kind = kind;
 	ps->recs[ps->nrecs].first = first;
@@ -488,7 +466,7 @@ parse_dword(struct parser *ps, size_t i, const char *p, const char *end,
 	int k = 0, d;
 	char c[16];
 
-	for (; p < end && (d = hexval(*p)) >= 0; p++) {
+	for (; p < end && (d = text_hexval(*p)) >= 0; p++) {
 		if (++k > 8)
 			return perr(ps, i, "bad dword: more than 8 hex "
 			    "digits (a DWORD is at most ffffffff)");
@@ -527,8 +505,8 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 			end--;
 		for (p = skip_ws(p, end); p < end; p = skip_ws(p, end)) {
 			if (want_byte) {
-				hi = hexval(p[0]);
-				lo = end - p >= 2 ? hexval(p[1]) : -1;
+				hi = text_hexval(p[0]);
+				lo = end - p >= 2 ? text_hexval(p[1]) : -1;
 				if (hi < 0 || lo < 0) {
 					free(b.s);
 					return perr(ps, li, "bad hex data: %s is "
@@ -623,7 +601,7 @@ parse_data(struct parser *ps, size_t i, const char *p, const char *end,
 	if (q >= end || *q != '(')
 		return perr(ps, i, "bad value: expected ':' or '(' "
 		    "after 'hex'");
-	for (q++, k = 0; q < end && (d = hexval(*q)) >= 0; q++, k++) {
+	for (q++, k = 0; q < end && (d = text_hexval(*q)) >= 0; q++, k++) {
 		if (k == 8)
 			return perr(ps, i, "bad value: type number in "
 			    "hex(N) is longer than 8 hex digits");

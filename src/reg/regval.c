@@ -3,7 +3,6 @@
  * rendering. */
 #include "regval.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,10 +224,10 @@ parse_uint(const char *s, uint64_t max, uint64_t *out, char *why,
 		}
 	}
 	for (; *p != '\0'; p++) {
-		if (isdigit((unsigned char)*p))
-			d = (uint64_t)(*p - '0');
-		else if (base == 16 && isxdigit((unsigned char)*p))
-			d = (uint64_t)(tolower((unsigned char)*p) - 'a' + 10);
+		int h = text_hexval((unsigned char)*p);
+
+		if (h >= 0 && (uint64_t)h < base)
+			d = (uint64_t)h;
 		else {
 			snprintf(why, whylen, "'%s': not a %s number", s,
 			    base == 16 ? "hex" : "decimal");
@@ -286,16 +285,6 @@ empty:
 	return -1;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 static int
 parse_binary(struct regval *out, const char *text, char *why, size_t whylen)
@@ -315,8 +304,8 @@ parse_binary(struct regval *out, const char *text, char *why, size_t whylen)
 			i++;
 			continue;
 		}
-		if ((hi = hexval((unsigned char)text[i])) < 0 || i + 1 >= n ||
-		    (lo = hexval((unsigned char)text[i + 1])) < 0) {
+		if ((hi = text_hexval((unsigned char)text[i])) < 0 || i + 1 >= n ||
+		    (lo = text_hexval((unsigned char)text[i + 1])) < 0) {
 			free(b);
 			snprintf(why, whylen, "not hex byte pairs at column %zu "
 			    "(write e.g. 01,ab,ff or 01abff)", i + 1);

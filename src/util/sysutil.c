@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compat_win32.h"
+#include "mem.h"
 
 int
 sys_read_file(const char *path, unsigned char **buf, size_t *len,
@@ -19,7 +20,7 @@ sys_read_file(const char *path, unsigned char **buf, size_t *len,
 {
 	FILE *f;
 	unsigned char *b = NULL, *nb;
-	size_t cap = 0, n = 0, got;
+	size_t alloc = 0, n = 0, got;
 
 	*buf = NULL;
 	*len = 0;
@@ -27,23 +28,24 @@ sys_read_file(const char *path, unsigned char **buf, size_t *len,
 		return cm_err_set(err, CM_ERR_SYSTEM, errno, "%s: cannot open: %s",
 		    path, strerror(errno));
 	for (;;) {
-		if (cap - n < 4096) {
-			if (cap >= SYS_MAX_FILE) {
-				fclose(f);
-				free(b);
-				return cm_err_set(err, CM_ERR_SYSTEM, 0,
-				    "%s: file is larger than %u bytes", path,
-				    SYS_MAX_FILE);
-			}
-			cap = cap ? cap * 2 : 16384;
-			if ((nb = realloc(b, cap + 1)) == NULL) {
+		if (n > SYS_MAX_FILE) {
+			fclose(f);
+			free(b);
+			return cm_err_set(err, CM_ERR_SYSTEM, 0,
+			    "%s: file is larger than %u bytes", path,
+			    SYS_MAX_FILE);
+		}
+		/* Room for a read of 4096 bytes at least, and the NUL. */
+		if (alloc - n < 4096 + 1) {
+			nb = mem_grow(b, &alloc, n + 4096 + 1, 1);
+			if (nb == NULL) {
 				fclose(f);
 				free(b);
 				return cm_err_nomem(err);
 			}
 			b = nb;
 		}
-		got = fread(b + n, 1, cap - n, f);
+		got = fread(b + n, 1, alloc - 1 - n, f);
 		n += got;
 		if (got == 0)
 			break;
@@ -56,8 +58,6 @@ sys_read_file(const char *path, unsigned char **buf, size_t *len,
 		    path, strerror(e));
 	}
 	fclose(f);
-	if (b == NULL && (b = malloc(1)) == NULL)
-		return cm_err_nomem(err);
 	b[n] = '\0';
 	*buf = b;
 	*len = n;

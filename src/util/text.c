@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
-/* text.c - a growable string and ASCII case-insensitive comparison. */
+/* text.c - a growable string, ASCII case folding, copies, hex digits and
+ * path joining. */
 #include "text.h"
 
 #include <stdarg.h>
@@ -8,28 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
+
 /* Makes room for n more bytes and the terminator. */
 static int
 strbuf_grow(struct strbuf *b, size_t n)
 {
 	char *ns;
-	size_t cap;
 
 	if (b->failed)
 		return -1;
-	if (n > SIZE_MAX / 2 - b->len - 1) {
-		b->failed = 1;
-		return -1;
-	}
-	if (b->s != NULL && b->len + n + 1 <= b->cap)
-		return 0;
-	cap = (b->len + n + 1) * 2;
-	if ((ns = realloc(b->s, cap)) == NULL) {
+	if (n > SIZE_MAX - b->len - 1 ||
+	    (ns = mem_grow(b->s, &b->cap, b->len + n + 1, 1)) == NULL) {
 		b->failed = 1;
 		return -1;
 	}
 	b->s = ns;
-	b->cap = cap;
 	return 0;
 }
 
@@ -110,4 +105,48 @@ text_ncasecmp(const char *a, const char *b, size_t n)
 			break;
 	}
 	return ca - cb;
+}
+
+char *
+text_strdup(const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if ((d = malloc(n)) != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+int
+text_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+text_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+	int sep = dl > 0 && dir[dl - 1] != '/' && dir[dl - 1] != '\\';
+	struct strbuf b = { NULL, 0, 0, 0 };
+
+	strbuf_put(&b, dir, dl);
+	if (sep)
+		strbuf_puts(&b, "/");
+	strbuf_puts(&b, name);
+	if (b.failed || b.s == NULL) {
+		strbuf_free(&b);
+		return NULL;
+	}
+	return b.s;
 }

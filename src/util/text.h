@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: ISC
 /* text.h - small text helpers shared by the parsers and printers: a
- * growable string, and ASCII case-insensitive comparison (how the registry
+ * growable string, ASCII case-insensitive comparison (how the registry
  * and the Service Control Manager match names: ASCII letters fold, nothing
- * else does, whatever the locale). */
+ * else does, whatever the locale), copies, hex digits and path joining. */
 #ifndef CM_TEXT_H
 #define CM_TEXT_H
 
@@ -35,5 +35,19 @@ int text_casecmp(const char *a, const char *b);
 
 /* The same for at most n bytes. */
 int text_ncasecmp(const char *a, const char *b, size_t n);
+
+/* A malloc'd copy of s (the caller frees it).  NULL when s is NULL or
+ * memory ran out: a caller whose s may be NULL tests s first. */
+char *text_strdup(const char *s);
+
+/* The value of the hex digit c (0-9, a-f, A-F), or -1 for anything else,
+ * whatever the locale. */
+int text_hexval(int c);
+
+/* dir and name joined by '/', which every system we run on accepts; no
+ * separator is added after an empty dir or one that already ends in '/'
+ * or a backslash (a Windows folder as typed).  malloc'd, the caller
+ * frees it; NULL when memory ran out. */
+char *text_path_join(const char *dir, const char *name);
 
 #endif

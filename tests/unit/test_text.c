@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: ISC
-/* test_text.c - the growable string and ASCII-only case folding. */
+/* test_text.c - the growable string, ASCII-only case folding, and the
+ * one copy of strdup, hex digits and path joining. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -61,6 +63,64 @@ test_casecmp_folds_ascii_only(void **state)
 	assert_int_equal(text_ncasecmp("x", "y", 0), 0);
 }
 
+static void
+test_strdup_copies_and_passes_null(void **state)
+{
+	char *d;
+	(void)state;
+
+	d = text_strdup("SMS_EXECUTIVE");
+	assert_non_null(d);
+	assert_string_equal(d, "SMS_EXECUTIVE");
+	free(d);
+	d = text_strdup("");
+	assert_non_null(d);
+	assert_string_equal(d, "");
+	free(d);
+	assert_null(text_strdup(NULL));
+}
+
+static void
+test_hexval_all_bytes(void **state)
+{
+	int c, want;
+	(void)state;
+
+	for (c = -1; c < 256; c++) {
+		want = c >= '0' && c <= '9' ? c - '0' :
+		    c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		assert_int_equal(text_hexval(c), want);
+	}
+	assert_int_equal(text_hexval('g'), -1);
+	assert_int_equal(text_hexval('F'), 15);
+	assert_int_equal(text_hexval('x'), -1);
+}
+
+static void
+expect_join(const char *dir, const char *name, const char *want)
+{
+	char *p = text_path_join(dir, name);
+
+	assert_non_null(p);
+	assert_string_equal(p, want);
+	free(p);
+}
+
+static void
+test_path_join_separators(void **state)
+{
+	(void)state;
+	expect_join("logs", "a.log", "logs/a.log");
+	expect_join("logs/", "a.log", "logs/a.log");
+	/* A Windows folder as typed keeps its backslash; no '/' is added. */
+	expect_join("C:\\Logs\\", "a.log", "C:\\Logs\\a.log");
+	expect_join("C:\\Logs", "a.log", "C:\\Logs/a.log");
+	expect_join("", "a.log", "a.log");
+	expect_join("/", "etc", "/etc");
+	expect_join("d", "", "d/");
+}
+
 int
 main(void)
 {
@@ -68,6 +128,9 @@ main(void)
 		cmocka_unit_test(test_strbuf_grows),
 		cmocka_unit_test(test_strbuf_failure_sticks),
 		cmocka_unit_test(test_casecmp_folds_ascii_only),
+		cmocka_unit_test(test_strdup_copies_and_passes_null),
+		cmocka_unit_test(test_hexval_all_bytes),
+		cmocka_unit_test(test_path_join_separators),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
