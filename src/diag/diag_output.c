@@ -103,6 +103,48 @@ put_span(FILE *out, int has_time, time_t first, time_t last)
 		fprintf(out, "from %s to %s", a, b);
 }
 
+/* The chain-build failures of a cert-filter-empty finding. */
+static void
+text_chainfail(FILE *out, const struct diag_finding *fd)
+{
+	const struct diag_chainfail *cf;
+	size_t i, k;
+
+	if (fd->fail_total > 0)
+		fprintf(out, "   Chain build failed (%lu):\n", fd->fail_total);
+	for (i = 0; i < fd->nfail; i++) {
+		cf = &fd->fail[i];
+		fputs("     ", out);
+		put_line(out, cf->thumb);
+		for (k = 0; k < cf->nstatus; k++) {
+			fputs(k == 0 ? ": " : ", ", out);
+			put_line(out, cf->status[k]);
+		}
+		if (cf->rejected)
+			fputs(" (rejected: not allowed)", out);
+		fputc('\n', out);
+	}
+}
+
+static const char *const WFLAG[] = { "WINHTTP_CALLBACK_STATUS_FLAG_CERT_"
+    "REV_FAILED", "WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA",
+    "WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID" };
+#define NWFLAG (sizeof(WFLAG) / sizeof(WFLAG[0]))
+
+static void
+text_flags(FILE *out, const struct diag_finding *fd)
+{
+	size_t i;
+
+	if (fd->flags == 0)
+		return;
+	fputs("   Flags:", out);
+	for (i = 0; i < NWFLAG; i++)
+		if (fd->flags & (1u << i))
+			fprintf(out, " %s", WFLAG[i]);
+	fputc('\n', out);
+}
+
 static void
 text_finding(FILE *out, size_t no, const struct diag_finding *fd)
 {
@@ -112,6 +154,8 @@ text_finding(FILE *out, size_t no, const struct diag_finding *fd)
 	fprintf(out, "%zu. %s [%s]", no, fd->id, fd->severity);
 	if (fd->stage != NULL)
 		fprintf(out, " at stage %s", fd->stage);
+	if (fd->reason != NULL)
+		fprintf(out, " (%s)", fd->reason);
 	fprintf(out, "\n   %s\n", fd->cause);
 	if (fd->stage != NULL) {
 		fputs("   Filter chain:", out);
@@ -130,7 +174,9 @@ text_finding(FILE *out, size_t no, const struct diag_finding *fd)
 			put_line(out, fd->rejected[i]);
 			fputc('\n', out);
 		}
+		text_chainfail(out, fd);
 	}
+	text_flags(out, fd);
 	fprintf(out, "   Seen %lu time%s, ", fd->count, fd->count == 1 ? "" :
 	    "s");
 	put_span(out, fd->has_time, fd->first, fd->last);
@@ -306,6 +352,53 @@ jevidence(struct jb *b, const struct diag_finding *fd)
 	return a;
 }
 
+/* cert-filter-empty: the chain-build failures and their statuses. */
+static void
+jchainfail(struct jb *b, json_t *o, const struct diag_finding *fd)
+{
+	json_t *a = json_array(), *c, *st;
+	const struct diag_chainfail *cf;
+	size_t i, k;
+
+	if (a == NULL) {
+		b->failed = 1;
+		return;
+	}
+	for (i = 0; i < fd->nfail; i++) {
+		cf = &fd->fail[i];
+		if ((c = json_object()) == NULL || (st = json_array()) == NULL) {
+			json_decref(c);
+			b->failed = 1;
+			break;
+		}
+		for (k = 0; k < cf->nstatus; k++)
+			push(b, st, jstr(b, cf->status[k]));
+		set(b, c, "thumbprint", jstr(b, cf->thumb));
+		set(b, c, "status", st);
+		set(b, c, "rejected", json_boolean(cf->rejected));
+		push(b, a, c);
+	}
+	set(b, o, "chain_failures", a);
+	set(b, o, "chain_failures_total", json_integer((json_int_t)
+	    fd->fail_total));
+}
+
+static void
+jflags(struct jb *b, json_t *o, const struct diag_finding *fd)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (a == NULL) {
+		b->failed = 1;
+		return;
+	}
+	for (i = 0; i < NWFLAG; i++)
+		if (fd->flags & (1u << i))
+			push(b, a, jstr(b, WFLAG[i]));
+	set(b, o, "flags", a);
+}
+
 /* cert-filter-empty: counts stage by stage and the rejected certs. */
 static void
 jchain(struct jb *b, json_t *o, const struct diag_finding *fd)
@@ -328,6 +421,8 @@ jchain(struct jb *b, json_t *o, const struct diag_finding *fd)
 	set(b, o, "rejected", rj);
 	set(b, o, "rejected_total", json_integer((json_int_t)
 	    fd->rejected_total));
+	set(b, o, "reason", jstr(b, fd->reason));
+	jchainfail(b, o, fd);
 }
 
 static void
@@ -379,6 +474,8 @@ jfinding(struct jb *b, const struct diag_finding *fd)
 		jchain(b, o, fd);
 	if (fd->is_iis)
 		jclients(b, o, fd);
+	if (strcmp(fd->id, "cmg-secure-failure") == 0)
+		jflags(b, o, fd);
 	return o;
 }
 

@@ -1,104 +1,14 @@
 // SPDX-License-Identifier: ISC
-/* diag_rules.c - the KB 4503442 findings, computed record by record. */
+/* diag_rules.c - the findings, computed record by record: which log line
+ * means which cause (the words are diag_advice.c's). */
 #include "diag_rules.h"
+#include "diag_advice.h"
 #include "diag_record.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* Slots in report order: most specific cause first. */
-enum {
-	S_FILTER,                        /* + enum diag_stage */
-	S_CLIENTCERT = S_FILTER + DIAG_ST_N,
-	S_FORBIDDEN,
-	S_IIS7, S_IIS13, S_IIS16, S_IIS17,
-	S_TOKEN,
-	S_VERBOSE,
-	S_N
-};
-
-#define CERT_REQS "the Client Authentication EKU (1.3.6.1.5.5.7.3.2), " \
-	"its private key, a chain to a root CA the site allows, the Digital " \
-	"Signature key usage, and a Subject Name or Subject Alternative " \
-	"Name unique to the computer"
-#define ISSUE_CERT "Issue a client authentication certificate to the CMG " \
-	"connection point server, in the computer's Personal store, with " \
-	CERT_REQS " (KB 4503442)."
-#define VERBOSE_HINT " To see which requirement its current certificates " \
-	"miss, run `cmremedy apply profiles/cmg-connector-verbose-on.ini` " \
-	"there and run diagnose again on SMS_Cloud_ProxyConnector.log after " \
-	"the next failures."
-#define NO_CERT "The CMG connection point has no valid client " \
-	"authentication certificate to forward client requests to the HTTPS " \
-	"management point: "
-
-static const struct {
-	const char *id, *severity, *cause, *remediation;
-} TEXT[S_N] = {
-	{ "cert-filter-empty", "error", NO_CERT "none of its certificates "
-	  "has the Digital Signature key usage.", "Give the CMG connection "
-	  "point's client authentication certificate the Digital Signature "
-	  "key usage. " ISSUE_CERT },
-	{ "cert-filter-empty", "error", NO_CERT "no certificate left chains "
-	  "to a root CA the site allows.", "Issue the certificate from a CA "
-	  "whose root is among the site's trusted root CAs, or add that root "
-	  "to them. " ISSUE_CERT },
-	{ "cert-filter-empty", "error", NO_CERT "no certificate left has its "
-	  "private key.", "Import the certificate together with its private "
-	  "key into the computer's Personal store of the CMG connection "
-	  "point. " ISSUE_CERT },
-	{ "cert-filter-empty", "error", NO_CERT "no certificate left has the "
-	  "Client Authentication EKU.", "Request a certificate from a "
-	  "template with the Client Authentication EKU (1.3.6.1.5.5.7.3.2). "
-	  ISSUE_CERT },
-	{ "cmg-client-cert-required", "error", "The CMG connector returned "
-	  "403 CMGConnector_Clientcertificaterequired: the CMG connection "
-	  "point has no valid client authentication certificate to forward "
-	  "client requests to the HTTPS management point.",
-	  ISSUE_CERT VERBOSE_HINT },
-	{ "cmg-connector-forbidden", "error", "The CMG connector returned 403 "
-	  "CMGConnector_Forbidden: the management point's IIS HTTPS (443) "
-	  "binding does not match the management point's mode, or an "
-	  "expired or revoked certificate is bound to it.", "On the "
-	  "management point, bind port 443 in IIS to match the management "
-	  "point's mode (HTTPS or Enhanced HTTP) with a certificate that is "
-	  "valid, not expired and not revoked." },
-	{ "iis-403-7", "error", "IIS on the management point refused "
-	  "requests to /SMS_MP/ with 403.7: a client certificate is required "
-	  "and the caller (the CMG connection point) sent none.",
-	  ISSUE_CERT VERBOSE_HINT },
-	{ "iis-403-13", "error", "IIS on the management point refused "
-	  "requests to /SMS_MP/ with 403.13: the caller's client certificate "
-	  "is revoked.", "Issue a new client authentication certificate to "
-	  "the computer at the client address (the CMG connection point), "
-	  "with " CERT_REQS ", and remove the revoked one." },
-	{ "iis-403-16", "error", "IIS on the management point refused "
-	  "requests to /SMS_MP/ with 403.16: the caller's client certificate "
-	  "is untrusted or invalid.", "Make the management point trust the "
-	  "certificate's chain (its root CA in the management point's Trusted "
-	  "Root Certification Authorities store), or issue the CMG connection "
-	  "point a certificate from a CA it trusts, with " CERT_REQS "." },
-	{ "iis-403-17", "error", "IIS on the management point refused "
-	  "requests to /SMS_MP/ with 403.17: the caller's client certificate "
-	  "has expired or is not yet valid.", "Renew the client "
-	  "authentication certificate of the computer at the client address "
-	  "(the CMG connection point), and check that its clock and the "
-	  "management point's are right." },
-	{ "cmg-token-invalid", "error", "The CMG refused the client's access "
-	  "token (401 CMGService_Invalid_Token); this is not the certificate "
-	  "problem of KB 4503442.", "Check that the client's clock is right "
-	  "and that the client is registered with the site (Azure AD or "
-	  "token-based authentication) so that it can obtain a valid token." },
-	{ "verbose-logging-needed", "warning", "The CMG connector logged 403 "
-	  "responses but no certificate filter chain: its verbose logging is "
-	  "off, so the log does not say which certificate check fails.",
-	  "On the CMG connection point server run `cmremedy apply "
-	  "profiles/cmg-connector-verbose-on.ini` (VerboseLogging = 1 under "
-	  "HKLM\\SOFTWARE\\Microsoft\\SMS\\SMS_CLOUD_PROXYCONNECTOR, then a "
-	  "restart of SMS_EXECUTIVE), wait for the next failures and run "
-	  "diagnose again on SMS_Cloud_ProxyConnector.log." },
-};
 
 /* Rejection lines and the stage whose check they fail. */
 static const struct {
@@ -111,25 +21,42 @@ static const struct {
 };
 #define NREJ (sizeof(REJECTS) / sizeof(REJECTS[0]))
 
-/* One verbose filter chain, as it is being read. */
+/* Message ids remembered per file to count a request once: the
+ * connector logs a failed request on two lines close together. */
+#define MSGIDS 64
+
+/* One verbose filter chain, as it is being read.  It opens at its first
+ * line, ends at the first stage that logs 0 (the finding), and the count
+ * lines of later stages then only complete that finding's counts. */
 struct chain {
-	int active;
+	enum { CH_NONE, CH_OPEN, CH_ENDED } state;
+	int end_kind;                /* the finding it ended in */
+	int end_stage;
 	long counts[DIAG_ST_N];
 	int last_reject;             /* stage of the last rejection since the
 					previous count line, or -1 */
 	size_t nrej[DIAG_ST_N];
 	unsigned long rejtotal[DIAG_ST_N];
 	char rej[DIAG_ST_N][DIAG_REJECTED_MAX][DIAG_CERT_MAX];
+	size_t nfail;
+	unsigned long failtotal;
+	struct diag_chainfail fail[DIAG_FAIL_MAX];
 };
 
 struct diag_rules {
 	int has_since;
 	time_t since;
 	int chain_seen;              /* any "Filtered cert count" line */
+	int conn_read;               /* a connector log record was read */
+	const struct diag_file *cur; /* the file being read, and whether */
+	int cur_conn;                /* its name is the connector log's */
+	unsigned wflags;             /* WINHTTP flags before the error */
+	uint64_t msgid[MSGIDS];      /* hash * DIAG_K_N + kind; 0: empty */
+	size_t nmsg;
 	struct chain ch;
-	struct diag_finding f[S_N];
+	struct diag_finding f[DIAG_K_N];
 	size_t norder;
-	size_t order[S_N];
+	size_t order[DIAG_K_N];
 };
 
 const char *
@@ -192,57 +119,134 @@ keep_text(char *dst, size_t room, const char *s, size_t n)
 	dst[o] = '\0';
 }
 
-static void
-stamp(struct diag_finding *fd, int has_time, time_t t)
+/* The first blank-separated word of s[0, n) after leading blanks. */
+static const char *
+word(const char *s, size_t n, size_t *wl)
 {
-	if (!has_time)
-		return;
-	if (!fd->has_time || t < fd->first)
-		fd->first = t;
-	if (!fd->has_time || t > fd->last)
-		fd->last = t;
-	fd->has_time = 1;
+	size_t i = 0, k;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	for (k = i; k < n && s[k] != ' ' && s[k] != '\t' && s[k] != '~' &&
+	    s[k] != '\n'; k++)
+		;
+	*wl = k - i;
+	return s + i;
 }
 
 static void
-add_evidence(struct diag_finding *fd, const struct diag_file *f, long line,
-    int has_time, time_t t, const char *text, size_t len)
+widen(int *has, time_t *first, time_t *last, int has_time, time_t t)
 {
-	struct diag_evidence *ev;
+	if (!has_time)
+		return;
+	if (!*has || t < *first)
+		*first = t;
+	if (!*has || t > *last)
+		*last = t;
+	*has = 1;
+}
+
+static void
+add_evidence(struct diag_finding *fd, const struct diag_evidence *src)
+{
 	size_t i, same = 0;
 
+	for (i = 0; i < fd->nev; i++)
+		same += fd->ev[i].file == src->file;
+	if (fd->nev == DIAG_EVID_MAX || same >= DIAG_EVID_PER_FILE)
+		return;
+	fd->ev[fd->nev++] = *src;
+}
+
+static void
+add_line(struct diag_finding *fd, const struct diag_file *f, long line,
+    int has_time, time_t t, const char *text, size_t len)
+{
+	struct diag_evidence ev;
+	size_t i, same = 0;
+
+	/* Checked before the copy: most lines of a long log are over the
+	 * bound. */
 	for (i = 0; i < fd->nev; i++)
 		same += fd->ev[i].file == f;
 	if (fd->nev == DIAG_EVID_MAX || same >= DIAG_EVID_PER_FILE)
 		return;
-	ev = &fd->ev[fd->nev++];
-	ev->file = f;
-	ev->line = line;
-	ev->has_time = has_time;
-	ev->utc = t;
-	keep_text(ev->text, sizeof(ev->text), text, len);
+	ev.file = f;
+	ev.line = line;
+	ev.has_time = has_time;
+	ev.utc = t;
+	keep_text(ev.text, sizeof(ev.text), text, len);
+	add_evidence(fd, &ev);
 }
 
 static void
-hit(struct diag_rules *r, int slot, const struct diag_file *f,
+hit(struct diag_rules *r, int kind, const struct diag_file *f,
     const struct diag_rec *rec)
 {
-	struct diag_finding *fd = &r->f[slot];
+	struct diag_finding *fd = &r->f[kind];
 
 	fd->active = 1;
 	fd->count++;
-	stamp(fd, rec->has_time, rec->utc);
-	add_evidence(fd, f, rec->line, rec->has_time, rec->utc, rec->msg,
+	widen(&fd->has_time, &fd->first, &fd->last, rec->has_time, rec->utc);
+	add_line(fd, f, rec->line, rec->has_time, rec->utc, rec->msg,
 	    rec->msglen);
 }
 
+/* The message id of a connector line ("Forwarding proxy message ID",
+ * "Web exception for message ID:", "Received response URL for message
+ * ID:", "MessageID: ID"), or NULL. */
+static const char *
+message_id(const char *m, size_t n, size_t *idl)
+{
+	static const char *const pre[] = { "for message ", "proxy message ",
+	    "MessageID: " };
+	const char *p, *id;
+	size_t i;
+
+	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		if ((p = ci_find(m, n, pre[i])) == NULL)
+			continue;
+		p += strlen(pre[i]);
+		id = word(p, (size_t)(m + n - p), idl);
+		while (*idl > 0 && (id[*idl - 1] == ':' || id[*idl - 1] == ','))
+			(*idl)--;
+		if (*idl > 0)
+			return id;
+	}
+	return NULL;
+}
+
+/* A hit that counts a request once however many lines log it. */
 static void
-chain_reset(struct chain *ch)
+hit_request(struct diag_rules *r, int kind, const struct diag_file *f,
+    const struct diag_rec *rec, const char *id, size_t idl)
+{
+	uint64_t h = 1469598103934665603ULL, key;
+	size_t i;
+
+	if (id == NULL) {
+		hit(r, kind, f, rec);
+		return;
+	}
+	for (i = 0; i < idl; i++)
+		h = (h ^ (unsigned char)(id[i] | 0x20)) * 1099511628211ULL;
+	key = (h % (UINT64_MAX / DIAG_K_N - 1) + 1) * DIAG_K_N + (unsigned)kind;
+	for (i = 0; i < MSGIDS; i++)
+		if (r->msgid[i] == key)
+			return;
+	r->msgid[r->nmsg++ % MSGIDS] = key;
+	hit(r, kind, f, rec);
+}
+
+static void
+chain_open(struct chain *ch)
 {
 	size_t i;
 
-	ch->active = 1;
+	ch->state = CH_OPEN;
 	ch->last_reject = -1;
+	ch->nfail = 0;
+	ch->failtotal = 0;
 	for (i = 0; i < DIAG_ST_N; i++) {
 		ch->counts[i] = -1;
 		ch->nrej[i] = 0;
@@ -250,22 +254,55 @@ chain_reset(struct chain *ch)
 	}
 }
 
+/* The reason the chain-build failures give: of the failures whose
+ * certificate a "Not allowed cert:" line named (else of all), the most
+ * specific status (the order of enum diag_reason). */
+static enum diag_reason
+chain_reason(const struct chain *ch)
+{
+	enum diag_reason best = DIAG_RS_N, rs;
+	size_t i, k, tied = 0;
+
+	for (i = 0; i < ch->nfail; i++)
+		tied += ch->fail[i].rejected;
+	for (i = 0; i < ch->nfail; i++) {
+		if (tied > 0 && !ch->fail[i].rejected)
+			continue;
+		for (k = 0; k < ch->fail[i].nstatus; k++) {
+			rs = diag_reason_of_status(ch->fail[i].status[k],
+			    strlen(ch->fail[i].status[k]));
+			if (rs < best)
+				best = rs;
+		}
+	}
+	return best == DIAG_RS_N ? DIAG_RS_CHAIN_INVALID : best;
+}
+
 /* The chain reached 0 at stage st: that is the finding. */
 static void
 chain_empty(struct diag_rules *r, enum diag_stage st,
     const struct diag_file *f, const struct diag_rec *rec)
 {
-	struct diag_finding *fd = &r->f[S_FILTER + st];
 	struct chain *ch = &r->ch;
+	struct diag_finding *fd;
+	int kind = DIAG_K_FILTER + (int)st;
 	size_t i;
 
-	hit(r, S_FILTER + st, f, rec);
+	if (st == DIAG_ST_ROOTCA && ch->failtotal > 0)
+		kind = DIAG_K_REASON + (int)chain_reason(ch) - 1;
+	fd = &r->f[kind];
+	hit(r, kind, f, rec);
 	memcpy(fd->counts, ch->counts, sizeof(fd->counts));
 	fd->nrejected = ch->nrej[st];
 	fd->rejected_total = ch->rejtotal[st];
 	for (i = 0; i < ch->nrej[st]; i++)
 		memcpy(fd->rejected[i], ch->rej[st][i], DIAG_CERT_MAX);
-	ch->active = 0;
+	fd->nfail = ch->nfail;
+	fd->fail_total = ch->failtotal;
+	memcpy(fd->fail, ch->fail, ch->nfail * sizeof(ch->fail[0]));
+	ch->state = CH_ENDED;
+	ch->end_kind = kind;
+	ch->end_stage = (int)st;
 }
 
 /* "Filtered cert count with STAGE: N"; p is what follows "with ". */
@@ -286,7 +323,7 @@ chain_count(struct diag_rules *r, const char *p, size_t n,
 	struct chain *ch = &r->ch;
 	size_t i, tl, k;
 	long v = 0;
-	int st;
+	int st, first;
 
 	for (i = 0; i < sizeof(ST) / sizeof(ST[0]); i++) {
 		tl = strlen(ST[i].text);
@@ -303,8 +340,17 @@ chain_count(struct diag_rules *r, const char *p, size_t n,
 		v = v * 10 + (p[k] - '0');
 	r->chain_seen = 1;
 	st = ST[i].stage;
-	if (st == DIAG_ST_DIGSIG || !ch->active)
-		chain_reset(ch);
+	first = st < 0 ? DIAG_ST_ROOTCA : st;
+	if (ch->state == CH_ENDED && first > ch->end_stage) {
+		/* A stage after the one that emptied the chain: a
+		 * consequence, kept in the finding's counts. */
+		r->f[ch->end_kind].counts[first] = v;
+		if (st < 0)
+			r->f[ch->end_kind].counts[DIAG_ST_PRIVKEY] = v;
+		return;
+	}
+	if (st == DIAG_ST_DIGSIG || ch->state != CH_OPEN)
+		chain_open(ch);
 	if (st < 0) {
 		ch->counts[DIAG_ST_ROOTCA] = ch->counts[DIAG_ST_PRIVKEY] = v;
 		/* One line for two checks: the last certificate rejected
@@ -324,9 +370,10 @@ chain_reject(struct diag_rules *r, enum diag_stage st, const char *p,
     size_t n)
 {
 	struct chain *ch = &r->ch;
+	size_t i;
 
-	if (!ch->active)
-		chain_reset(ch);
+	if (ch->state != CH_OPEN)
+		chain_open(ch);
 	while (n > 0 && *p == ' ') {
 		p++;
 		n--;
@@ -335,27 +382,121 @@ chain_reject(struct diag_rules *r, enum diag_stage st, const char *p,
 		keep_text(ch->rej[st][ch->nrej[st]++], DIAG_CERT_MAX, p, n);
 	ch->rejtotal[st]++;
 	ch->last_reject = (int)st;
+	/* Tie the rejection to the chain-build failures it names. */
+	if (st == DIAG_ST_ROOTCA)
+		for (i = 0; i < ch->nfail; i++)
+			if (ci_find(p, n, ch->fail[i].thumb) != NULL)
+				ch->fail[i].rejected = 1;
+}
+
+/* "Chain build failed cert: THUMBPRINT" and "Chain N status: NAME": the
+ * connector's chain building, logged before the filter rejects the
+ * certificate.  Returns 1 if m is one of them. */
+static int
+chain_status(struct diag_rules *r, const char *m, size_t n)
+{
+	struct chain *ch = &r->ch;
+	struct diag_chainfail *cf;
+	const char *p, *w;
+	size_t wl, k;
+
+	if ((p = ci_find(m, n, "Chain build failed cert:")) != NULL) {
+		p += 24;
+		if (ch->state != CH_OPEN)
+			chain_open(ch);
+		ch->failtotal++;
+		if (ch->nfail == DIAG_FAIL_MAX)
+			return 1;
+		cf = &ch->fail[ch->nfail++];
+		memset(cf, 0, sizeof(*cf));
+		w = word(p, (size_t)(m + n - p), &wl);
+		keep_text(cf->thumb, sizeof(cf->thumb), w, wl);
+		return 1;
+	}
+	if ((p = ci_find(m, n, "Chain ")) == NULL)
+		return 0;
+	for (p += 6, k = 0; p + k < m + n && p[k] >= '0' && p[k] <= '9'; k++)
+		;
+	if (k == 0 || (size_t)(m + n - (p + k)) < 8 ||
+	    strncasecmp(p + k, " status:", 8) != 0)
+		return 0;
+	p += k + 8;
+	w = word(p, (size_t)(m + n - p), &wl);
+	if (ch->state != CH_OPEN || ch->nfail == 0 || wl == 0)
+		return 1;
+	cf = &ch->fail[ch->nfail - 1];
+	if (cf->nstatus < DIAG_STATUS_MAX)
+		keep_text(cf->status[cf->nstatus++], DIAG_STNAME_MAX, w, wl);
+	return 1;
+}
+
+/* 1 if records of f come from the CMG connection point's connector log
+ * (by its file name; the component is checked per record). */
+static int
+connector_file(const struct diag_file *f)
+{
+	const char *b = f->path, *s;
+
+	for (s = f->path; *s != '\0'; s++)
+		if (*s == '/' || *s == '\\')
+			b = s + 1;
+	return strncasecmp(b, "SMS_Cloud_ProxyConnector", 24) == 0;
+}
+
+/* The ERROR_WINHTTP_SECURE_FAILURE flags Microsoft documents. */
+static unsigned
+winhttp_flag(const char *m, size_t n)
+{
+	if (ci_find(m, n, "_FLAG_CERT_REV_FAILED is set"))
+		return DIAG_WF_CERT_REV_FAILED;
+	if (ci_find(m, n, "_FLAG_INVALID_CA is set"))
+		return DIAG_WF_INVALID_CA;
+	if (ci_find(m, n, "_FLAG_CERT_CN_INVALID is set"))
+		return DIAG_WF_CERT_CN_INVALID;
+	return 0;
 }
 
 static void
 on_rec(void *ctx, const struct diag_file *f, const struct diag_rec *rec)
 {
 	struct diag_rules *r = ctx;
-	const char *m = rec->msg, *p;
-	size_t n = rec->msglen, i, pl;
+	const char *m = rec->msg, *p, *id;
+	size_t n = rec->msglen, i, pl, idl = 0;
+	int conn, certreq;
 
 	if (r->has_since && rec->has_time && rec->utc < r->since)
 		return;
-	if (ci_find(m, n, "CMGConnector_Clientcertificaterequired")) {
-		hit(r, S_CLIENTCERT, f, rec);
-		hit(r, S_VERBOSE, f, rec);
-	} else if (diag_find(m, n, "(403) Forbidden", 15)) {
-		hit(r, S_VERBOSE, f, rec);
+	if (f != r->cur) {
+		r->cur = f;
+		r->cur_conn = connector_file(f);
 	}
+	conn = r->cur_conn || (rec->complen == 24 && strncasecmp(rec->comp,
+	    "SMS_CLOUD_PROXYCONNECTOR", 24) == 0);
+	r->conn_read |= conn;
+	id = conn ? message_id(m, n, &idl) : NULL;
+	certreq = ci_find(m, n, "CMGConnector_Clientcertificaterequired") !=
+	    NULL;
+	if (certreq)
+		hit_request(r, DIAG_K_CLIENTCERT, f, rec, id, idl);
+	/* Only the connector's own log can tell whether its verbose
+	 * logging is off. */
+	if (conn && (certreq || diag_find(m, n, "(403) Forbidden", 15) ||
+	    diag_find(m, n, "HTTP/1.1 403", 12)))
+		hit_request(r, DIAG_K_VERBOSE, f, rec, id, idl);
 	if (ci_find(m, n, "CMGConnector_Forbidden"))
-		hit(r, S_FORBIDDEN, f, rec);
-	if (ci_find(m, n, "CMGService_Invalid_Token"))
-		hit(r, S_TOKEN, f, rec);
+		hit_request(r, DIAG_K_FORBIDDEN, f, rec, id, idl);
+	if (ci_find(m, n, "CMGService_Invalid_Token") ||
+	    ci_find(m, n, "SecurityTokenExpiredException"))
+		hit(r, DIAG_K_TOKEN, f, rec);
+	if (ci_find(m, n, "ERROR_WINHTTP_SECURE_FAILURE")) {
+		hit(r, DIAG_K_SECURE, f, rec);
+		r->f[DIAG_K_SECURE].flags |= r->wflags;
+		r->wflags = 0;
+	} else {
+		r->wflags |= winhttp_flag(m, n);
+	}
+	if (ci_find(m, n, "Cannot connect to the inbox source"))
+		hit(r, DIAG_K_INBOX, f, rec);
 	if ((p = ci_find(m, n, "Filtered cert count with ")) != NULL) {
 		p += 25;
 		chain_count(r, p, (size_t)(m + n - p), f, rec);
@@ -370,8 +511,10 @@ on_rec(void *ctx, const struct diag_file *f, const struct diag_rec *rec)
 			return;
 		}
 	}
+	(void)chain_status(r, m, n);
 }
 
+/* The entry of address a in fd, added if there is room; NULL if not. */
 static struct diag_client *
 client(struct diag_finding *fd, const char *a, size_t al)
 {
@@ -388,6 +531,7 @@ client(struct diag_finding *fd, const char *a, size_t al)
 	if (fd->nclients == DIAG_CLIENTS_MAX)
 		return NULL;
 	c = &fd->clients[fd->nclients++];
+	memset(c, 0, sizeof(*c));
 	memcpy(c->addr, a, al);
 	c->addr[al] = '\0';
 	return c;
@@ -399,16 +543,16 @@ on_iis(void *ctx, const struct diag_file *f, const struct diag_iis_rec *rec)
 	struct diag_rules *r = ctx;
 	struct diag_finding *fd;
 	struct diag_client *c;
-	int slot, has_time;
+	int kind, has_time;
 	time_t t = 0;
 
 	if (rec->status != 403)
 		return;
 	switch (rec->substatus) {
-	case 7:  slot = S_IIS7; break;
-	case 13: slot = S_IIS13; break;
-	case 16: slot = S_IIS16; break;
-	case 17: slot = S_IIS17; break;
+	case 7:  kind = DIAG_K_IIS7; break;
+	case 13: kind = DIAG_K_IIS13; break;
+	case 16: kind = DIAG_K_IIS16; break;
+	case 17: kind = DIAG_K_IIS17; break;
 	default: return;
 	}
 	if (rec->stemlen < 8 || strncasecmp(rec->stem, "/SMS_MP/", 8) != 0)
@@ -416,10 +560,10 @@ on_iis(void *ctx, const struct diag_file *f, const struct diag_iis_rec *rec)
 	has_time = diag_iis_time(rec, &t) == 0;
 	if (r->has_since && has_time && t < r->since)
 		return;
-	fd = &r->f[slot];
+	fd = &r->f[kind];
 	fd->active = 1;
 	fd->count++;
-	stamp(fd, has_time, t);
+	widen(&fd->has_time, &fd->first, &fd->last, has_time, t);
 	if ((c = client(fd, rec->cip, rec->ciplen)) == NULL) {
 		fd->other_clients++;
 		return;
@@ -428,39 +572,59 @@ on_iis(void *ctx, const struct diag_file *f, const struct diag_iis_rec *rec)
 	if (c->file != f) {
 		/* Evidence: each client's first request in each file. */
 		c->file = f;
-		add_evidence(fd, f, rec->line, has_time, t, rec->text,
+		add_line(fd, f, rec->line, has_time, t, rec->text,
 		    rec->textlen);
 	}
-	if (has_time) {
-		if (!c->has_time || t < c->first)
-			c->first = t;
-		if (!c->has_time || t > c->last)
-			c->last = t;
-		c->has_time = 1;
+	widen(&c->has_time, &c->first, &c->last, has_time, t);
+}
+
+static void
+init_findings(struct diag_rules *r)
+{
+	const struct diag_advice *a;
+	size_t i, k;
+
+	memset(r->f, 0, sizeof(r->f));
+	for (i = 0; i < DIAG_K_N; i++) {
+		a = diag_advice((enum diag_kind)i);
+		r->f[i].id = a->id;
+		r->f[i].severity = a->severity;
+		r->f[i].cause = a->cause;
+		r->f[i].remediation = a->remediation;
+		r->f[i].is_iis = i >= DIAG_K_IIS7 && i <= DIAG_K_IIS17;
+		for (k = 0; k < DIAG_ST_N; k++)
+			r->f[i].counts[k] = -1;
 	}
+	for (i = 0; i < DIAG_ST_N; i++)
+		r->f[DIAG_K_FILTER + i].stage =
+		    diag_stage_name((enum diag_stage)i);
+	for (i = 1; i < DIAG_RS_N; i++) {
+		r->f[DIAG_K_REASON + i - 1].stage =
+		    diag_stage_name(DIAG_ST_ROOTCA);
+		r->f[DIAG_K_REASON + i - 1].reason =
+		    diag_reason_name((enum diag_reason)i);
+	}
+}
+
+void
+diag_rules_reset(struct diag_rules *r)
+{
+	r->chain_seen = r->conn_read = 0;
+	r->norder = 0;
+	init_findings(r);
+	diag_rules_file_begin(r);
 }
 
 struct diag_rules *
 diag_rules_new(int has_since, time_t since)
 {
 	struct diag_rules *r = calloc(1, sizeof(*r));
-	size_t i, k;
 
 	if (r == NULL)
 		return NULL;
 	r->has_since = has_since;
 	r->since = since;
-	for (i = 0; i < S_N; i++) {
-		r->f[i].id = TEXT[i].id;
-		r->f[i].severity = TEXT[i].severity;
-		r->f[i].cause = TEXT[i].cause;
-		r->f[i].remediation = TEXT[i].remediation;
-		r->f[i].is_iis = i >= S_IIS7 && i <= S_IIS17;
-		for (k = 0; k < DIAG_ST_N; k++)
-			r->f[i].counts[k] = -1;
-	}
-	for (i = 0; i < DIAG_ST_N; i++)
-		r->f[S_FILTER + i].stage = diag_stage_name((enum diag_stage)i);
+	diag_rules_reset(r);
 	return r;
 }
 
@@ -481,19 +645,94 @@ diag_rules_sink(struct diag_rules *r, struct diag_sink *out)
 void
 diag_rules_file_begin(struct diag_rules *r)
 {
-	r->ch.active = 0;
+	r->ch.state = CH_NONE;
+	r->cur = NULL;
+	r->wflags = 0;
+	r->nmsg = 0;
+	memset(r->msgid, 0, sizeof(r->msgid));
+}
+
+/* Adds src's clients to dst's list as on_iis would have. */
+static void
+merge_clients(struct diag_finding *d, const struct diag_finding *s)
+{
+	const struct diag_client *sc;
+	struct diag_client *dc;
+	size_t i;
+
+	d->other_clients += s->other_clients;
+	for (i = 0; i < s->nclients; i++) {
+		sc = &s->clients[i];
+		if ((dc = client(d, sc->addr, strlen(sc->addr))) == NULL) {
+			d->other_clients += sc->count;
+			continue;
+		}
+		dc->count += sc->count;
+		dc->file = sc->file;
+		widen(&dc->has_time, &dc->first, &dc->last, sc->has_time,
+		    sc->first);
+		widen(&dc->has_time, &dc->first, &dc->last, sc->has_time,
+		    sc->last);
+	}
+}
+
+void
+diag_rules_merge(struct diag_rules *dst, const struct diag_rules *src)
+{
+	struct diag_finding *d;
+	const struct diag_finding *s;
+	size_t i, k;
+
+	dst->chain_seen |= src->chain_seen;
+	dst->conn_read |= src->conn_read;
+	for (i = 0; i < DIAG_K_N; i++) {
+		s = &src->f[i];
+		d = &dst->f[i];
+		if (!s->active)
+			continue;
+		d->active = 1;
+		d->count += s->count;
+		d->flags |= s->flags;
+		widen(&d->has_time, &d->first, &d->last, s->has_time,
+		    s->first);
+		widen(&d->has_time, &d->first, &d->last, s->has_time,
+		    s->last);
+		for (k = 0; k < s->nev; k++)
+			add_evidence(d, &s->ev[k]);
+		if (d->stage != NULL) {
+			/* The later chain is the one reported. */
+			memcpy(d->counts, s->counts, sizeof(d->counts));
+			d->nrejected = s->nrejected;
+			d->rejected_total = s->rejected_total;
+			memcpy(d->rejected, s->rejected, sizeof(d->rejected));
+			d->nfail = s->nfail;
+			d->fail_total = s->fail_total;
+			memcpy(d->fail, s->fail, sizeof(d->fail));
+		}
+		if (d->is_iis)
+			merge_clients(d, s);
+	}
 }
 
 void
 diag_rules_finish(struct diag_rules *r)
 {
+	struct diag_finding *cc = &r->f[DIAG_K_CLIENTCERT];
 	size_t i;
 
 	/* A logged chain means verbose logging is on already. */
 	if (r->chain_seen)
-		r->f[S_VERBOSE].active = 0;
+		r->f[DIAG_K_VERBOSE].active = 0;
+	/* Without the connector's log nothing is known of its verbose
+	 * logging: say which log to collect. */
+	if (!r->conn_read)
+		cc->remediation = diag_advice_collect_connector;
+	else if (!r->chain_seen)
+		cc->remediation = diag_advice_clientcert_verbose;
+	else
+		cc->remediation = diag_advice(DIAG_K_CLIENTCERT)->remediation;
 	r->norder = 0;
-	for (i = 0; i < S_N; i++)
+	for (i = 0; i < DIAG_K_N; i++)
 		if (r->f[i].active)
 			r->order[r->norder++] = i;
 }

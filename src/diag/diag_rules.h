@@ -31,6 +31,53 @@ enum diag_stage {
 /* "digital-signature", "allowed-root-ca", "private-key", "client-auth". */
 const char *diag_stage_name(enum diag_stage s);
 
+/* Why certificates failed the allowed-root-CA stage, read from the
+ * connector's "Chain N status: NAME" lines (.NET X509ChainStatusFlags
+ * names) that precede the filter chain.  The reason of a cert-filter-empty
+ * finding; DIAG_RS_NONE when the chain logged no chain-build failure. */
+enum diag_reason {
+	DIAG_RS_NONE,
+	DIAG_RS_REVOKED,           /* Revoked */
+	DIAG_RS_UNTRUSTED_ROOT,    /* UntrustedRoot */
+	DIAG_RS_PARTIAL_CHAIN,     /* PartialChain */
+	DIAG_RS_NOT_TIME_VALID,    /* NotTimeValid, NotTimeNested */
+	DIAG_RS_DISTRUSTED,        /* ExplicitDistrust */
+	DIAG_RS_BAD_SIGNATURE,     /* NotSignatureValid */
+	DIAG_RS_NOT_FOR_USAGE,     /* NotValidForUsage */
+	DIAG_RS_WEAK_SIGNATURE,    /* HasWeakSignature */
+	DIAG_RS_CRL_OFFLINE,       /* RevocationStatusUnknown,
+				      OfflineRevocation */
+	DIAG_RS_CHAIN_INVALID,     /* any other status, or none logged */
+	DIAG_RS_N
+};
+
+/* "revoked", "untrusted-root", ... as in the report; NULL for NONE. */
+const char *diag_reason_name(enum diag_reason r);
+
+/* The reason a status name stands for (case-insensitive);
+ * DIAG_RS_CHAIN_INVALID for a name it does not know. */
+enum diag_reason diag_reason_of_status(const char *name, size_t n);
+
+#define DIAG_FAIL_MAX    8      /* chain-build failures kept per chain */
+#define DIAG_STATUS_MAX  6      /* statuses kept per failure */
+#define DIAG_THUMB_MAX   72     /* a SHA-1 or SHA-256 thumbprint fits */
+#define DIAG_STNAME_MAX  40     /* the longest X509ChainStatusFlags name */
+
+/* One "Chain build failed cert: THUMBPRINT" and its status lines. */
+struct diag_chainfail {
+	char thumb[DIAG_THUMB_MAX];
+	size_t nstatus;
+	char status[DIAG_STATUS_MAX][DIAG_STNAME_MAX];
+	int rejected;              /* a "Not allowed cert:" line named it */
+};
+
+/* WINHTTP_CALLBACK_STATUS_FLAG_* lines around ERROR_WINHTTP_SECURE_FAILURE
+ * (cmg-secure-failure), as bits of diag_finding.flags. */
+enum {
+	DIAG_WF_CERT_REV_FAILED = 1, DIAG_WF_INVALID_CA = 2,
+	DIAG_WF_CERT_CN_INVALID = 4
+};
+
 struct diag_evidence {
 	const struct diag_file *file;  /* owned by the caller of the rules */
 	long line;
@@ -50,17 +97,26 @@ struct diag_client {
 struct diag_finding {
 	const char *id, *severity, *cause, *remediation;  /* static text */
 	const char *stage;             /* cert-filter-empty only, else NULL */
+	const char *reason;            /* cert-filter-empty: see enum
+					  diag_reason; NULL if none */
 	int active;
-	unsigned long count;
+	unsigned long count;           /* requests (by message id where the
+					  log has one), else lines */
 	int has_time;                  /* first/last are valid */
 	time_t first, last;
 	size_t nev;
 	struct diag_evidence ev[DIAG_EVID_MAX];
-	/* cert-filter-empty: the most recent empty chain. */
+	/* cert-filter-empty: the most recent empty chain, with the counts
+	 * its later stages logged after it reached 0. */
 	long counts[DIAG_ST_N];        /* -1: the chain did not log it */
 	size_t nrejected;
 	unsigned long rejected_total;
 	char rejected[DIAG_REJECTED_MAX][DIAG_CERT_MAX];
+	size_t nfail;                  /* chain-build failures of that chain */
+	unsigned long fail_total;
+	struct diag_chainfail fail[DIAG_FAIL_MAX];
+	/* cmg-secure-failure: DIAG_WF_* flags logged with it. */
+	unsigned flags;
 	/* iis-403-*: requests grouped by client address. */
 	int is_iis;
 	size_t nclients;
@@ -80,8 +136,20 @@ void diag_rules_free(struct diag_rules *r);
 /* The sink to pass to diag_scan_path() for every file. */
 void diag_rules_sink(struct diag_rules *r, struct diag_sink *out);
 
-/* Call before each file: a filter chain never continues across files. */
+/* Call before each file: a filter chain never continues across files,
+ * and requests are told apart by message id within one file. */
 void diag_rules_file_begin(struct diag_rules *r);
+
+/* Adds what src found to dst as if src's files had been fed to dst after
+ * dst's own (counts summed, times widened, evidence appended within the
+ * bounds, the later chain kept).  `diagnose` scans each file into rules
+ * of its own and merges them in file order, so that its report does not
+ * depend on how many files are parsed at once.  src is left as it was. */
+void diag_rules_merge(struct diag_rules *dst, const struct diag_rules *src);
+
+/* Forgets everything found (the since setting stays): rules reused for
+ * the next file. */
+void diag_rules_reset(struct diag_rules *r);
 
 /* Call once after the last file; then the findings are final. */
 void diag_rules_finish(struct diag_rules *r);

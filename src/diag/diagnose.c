@@ -14,8 +14,9 @@
 struct run {
 	struct diag_file **files;
 	size_t n, cap;
-	struct diag_rules *rules;
-	struct diag_sink sink;
+	struct diag_rules *rules;    /* everything found */
+	struct diag_rules *one;      /* one file's findings */
+	struct diag_sink sink;       /* into one */
 	int nomem;
 };
 
@@ -36,8 +37,11 @@ on_path(void *ctx, const char *path, enum diag_format fmt,
 		f->fmt = fmt;
 		diag_file_error(f, 0, "%s", problem);
 	} else {
-		diag_rules_file_begin(r->rules);
+		/* Each file on its own, then merged: the report is the same
+		 * however files are read. */
+		diag_rules_reset(r->one);
 		(void)diag_scan_path(path, f, &r->sink, NULL);
+		diag_rules_merge(r->rules, r->one);
 	}
 	if (f->nomem)
 		goto nomem;
@@ -54,9 +58,12 @@ diag_run(const struct diag_opts *o, FILE *out, struct cm_err *err)
 	size_t i, nread = 0;
 	int rc, wnomem;
 
-	if ((r.rules = diag_rules_new(o->has_since, o->since)) == NULL)
+	if ((r.rules = diag_rules_new(o->has_since, o->since)) == NULL ||
+	    (r.one = diag_rules_new(o->has_since, o->since)) == NULL) {
+		diag_rules_free(r.rules);
 		return cm_err_nomem(err);
-	diag_rules_sink(r.rules, &r.sink);
+	}
+	diag_rules_sink(r.one, &r.sink);
 	(void)diag_walk(o->paths, o->npaths, on_path, &r, &wnomem);
 	if (r.nomem || wnomem) {
 		rc = cm_err_nomem(err);
@@ -79,6 +86,7 @@ out:
 		diag_file_free(r.files[i]);
 	free(r.files);
 	diag_rules_free(r.rules);
+	diag_rules_free(r.one);
 	return rc;
 }
 

@@ -13,10 +13,15 @@
  *                             chain reached 0; "stage" names the check
  *                             (digital-signature, allowed-root-ca,
  *                             private-key, client-auth)
- *   verbose-logging-needed    connector 403s but no filter chain logged
+ *                             and, after "Chain N status:" lines, a
+ *                             "reason" (enum diag_reason in diag_rules.h)
+ *   verbose-logging-needed    a connector log shows 403s but no filter
+ *                             chain was logged
  *   iis-403-7, iis-403-13, iis-403-16, iis-403-17
  *                             IIS 403.N on /SMS_MP/, grouped by client
+ *   cmg-secure-failure        ERROR_WINHTTP_SECURE_FAILURE (+ "flags")
  *   cmg-token-invalid         401 CMGService_Invalid_Token
+ *   mpfdm-inbox-unreachable   the connection point's inbox access fails
  * The same cause seen in several files is one finding carrying all the
  * evidence (bounded: the first samples of each file, and counts).
  *
@@ -26,8 +31,9 @@
  *                  "last", "evidence": [{"file", "line", "time", "text"}],
  *                  "remediation", ...}]}
  * Times are UTC, "YYYY-MM-DDTHH:MM:SSZ", or null when the log gave none.
- * Additive keys: "counts" and "rejected" (cert-filter-empty), "clients"
- * (iis-403-*).  Formats: cmtrace, legacy, iis, empty, binary, unknown,
+ * Additive keys: "counts", "rejected", "rejected_total", "reason",
+ * "chain_failures", "chain_failures_total" (cert-filter-empty), "clients",
+ * "other_clients" (iis-403-*), "flags" (cmg-secure-failure).  Formats: cmtrace, legacy, iis, empty, binary, unknown,
  * unreadable, none (a folder holding no log files).
  */
 #ifndef CM_DIAGNOSE_H
