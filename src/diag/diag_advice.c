@@ -196,6 +196,15 @@ diag_advice(enum diag_kind k)
 }
 
 const char *
+diag_stage_name(enum diag_stage s)
+{
+	static const char *const n[DIAG_ST_N] = { "digital-signature",
+	    "allowed-root-ca", "private-key", "client-auth" };
+
+	return (unsigned)s < DIAG_ST_N ? n[s] : "unknown";
+}
+
+const char *
 diag_reason_name(enum diag_reason r)
 {
 	static const char *const n[DIAG_RS_N] = { NULL, "revoked",

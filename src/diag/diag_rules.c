@@ -59,15 +59,6 @@ struct diag_rules {
 	size_t order[DIAG_K_N];
 };
 
-const char *
-diag_stage_name(enum diag_stage s)
-{
-	static const char *const n[DIAG_ST_N] = { "digital-signature",
-	    "allowed-root-ca", "private-key", "client-auth" };
-
-	return (unsigned)s < DIAG_ST_N ? n[s] : "unknown";
-}
-
 /* Case-insensitive search: writers differ in how they capitalise. */
 static const char *
 ci_find(const char *h, size_t hn, const char *needle)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "diag_advice.h"
 #include "diag_logline.h"
 
 #define DIAG_EVID_MAX      16   /* evidence lines kept per finding */
@@ -21,42 +22,6 @@
 #define DIAG_ADDR_MAX      64   /* an IPv6 address with zone fits */
 #define DIAG_REJECTED_MAX  16   /* rejected certificates listed */
 #define DIAG_CERT_MAX      256  /* bytes of a certificate's description */
-
-/* The filter chain's stages, in the order the connector applies them. */
-enum diag_stage {
-	DIAG_ST_DIGSIG, DIAG_ST_ROOTCA, DIAG_ST_PRIVKEY, DIAG_ST_CLIENTAUTH,
-	DIAG_ST_N
-};
-
-/* "digital-signature", "allowed-root-ca", "private-key", "client-auth". */
-const char *diag_stage_name(enum diag_stage s);
-
-/* Why certificates failed the allowed-root-CA stage, read from the
- * connector's "Chain N status: NAME" lines (.NET X509ChainStatusFlags
- * names) that precede the filter chain.  The reason of a cert-filter-empty
- * finding; DIAG_RS_NONE when the chain logged no chain-build failure. */
-enum diag_reason {
-	DIAG_RS_NONE,
-	DIAG_RS_REVOKED,           /* Revoked */
-	DIAG_RS_UNTRUSTED_ROOT,    /* UntrustedRoot */
-	DIAG_RS_PARTIAL_CHAIN,     /* PartialChain */
-	DIAG_RS_NOT_TIME_VALID,    /* NotTimeValid, NotTimeNested */
-	DIAG_RS_DISTRUSTED,        /* ExplicitDistrust */
-	DIAG_RS_BAD_SIGNATURE,     /* NotSignatureValid */
-	DIAG_RS_NOT_FOR_USAGE,     /* NotValidForUsage */
-	DIAG_RS_WEAK_SIGNATURE,    /* HasWeakSignature */
-	DIAG_RS_CRL_OFFLINE,       /* RevocationStatusUnknown,
-				      OfflineRevocation */
-	DIAG_RS_CHAIN_INVALID,     /* any other status, or none logged */
-	DIAG_RS_N
-};
-
-/* "revoked", "untrusted-root", ... as in the report; NULL for NONE. */
-const char *diag_reason_name(enum diag_reason r);
-
-/* The reason a status name stands for (case-insensitive);
- * DIAG_RS_CHAIN_INVALID for a name it does not know. */
-enum diag_reason diag_reason_of_status(const char *name, size_t n);
 
 #define DIAG_FAIL_MAX    8      /* chain-build failures kept per chain */
 #define DIAG_STATUS_MAX  6      /* statuses kept per failure */
