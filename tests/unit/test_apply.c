@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/apply.h"
+#include "reg/regfile.h"
 #include "mock_backend.h"
 
 #define KEY "HKLM\\SOFTWARE\\Microsoft\\SMS\\SMS_CLOUD_PROXYCONNECTOR"
@@ -535,6 +536,289 @@ test_unwritable_final_report_rolls_back(void **state)
 	rmdir(dir);
 }
 
+/* ---- behaviours a mutant once got past (issue 13) ---------------------- */
+
+/* Runs p on m with the given options; *err gets apply_run's error. */
+static enum apply_result
+run_opts(struct mock_machine *m, const struct profile *p,
+    const struct apply_opts *o, struct report **rep, struct cm_err *err)
+{
+	struct backend *b = mock_backend(m);
+	enum apply_result res = apply_run(b, p, o, rep, err);
+
+	backend_close(b);
+	return res;
+}
+
+/* A "restart" after which the service has its old pid did not restart:
+ * the change is rolled back, and the error names the pid. */
+static void
+test_restart_keeping_its_pid_is_rolled_back(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	struct apply_opts o;
+	struct cm_err err;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[0].keep_pid = 1;
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_ROLLED_BACK);
+	assert_non_null(strstr(err.msg, "still has pid 4242"));
+	assert_int_equal(verbose(&m), 0);
+	assert_string_equal(rep->outcome, "rolled_back");
+	assert_string_equal(rep->errors[0].step, "restart");
+	assert_string_equal(rep->settings[0].state, "restored");
+	assert_string_equal(rep->services[0].state, "restarted_again");
+	/* The dependent was named although the restart failed. */
+	assert_int_equal(rep->services[0].ndependents, 1);
+	assert_int_equal(mock_service(&m, "SMS_DEP")->state, SVC_RUNNING);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* A start that ends start-pending or paused is not a running service. */
+static void
+test_start_ending_pending_or_paused_is_not_running(void **state)
+{
+	static const enum svc_state ends[] = { SVC_START_PENDING, SVC_PAUSED };
+	static const char *const names[] = { "start_pending", "paused" };
+	size_t k;
+	(void)state;
+
+	for (k = 0; k < 2; k++) {
+		struct mock_machine m;
+		struct profile *p = profile_kb(0);
+		struct report *rep;
+		struct apply_opts o;
+		struct cm_err err;
+		char want[128];
+
+		machine_kb(&m);
+		m.services[1].state = SVC_STOPPED;   /* no dependent */
+		m.services[0].start_ends = ends[k];
+		memset(&o, 0, sizeof(o));
+		o.command = "apply";
+		assert_int_not_equal(run_opts(&m, p, &o, &rep, &err),
+		    APPLY_CHANGED);
+		snprintf(want, sizeof(want), "SMS_EXECUTIVE is %s after its "
+		    "restart, not running", names[k]);
+		assert_non_null(strstr(err.msg, want));
+		assert_int_equal(verbose(&m), 0);
+		assert_string_equal(rep->errors[0].step, "restart");
+		report_free(rep);
+		profile_free(p);
+		mock_clear(&m);
+	}
+}
+
+/* Each wait gets its own timeout: stops the stop timeout, starts (also of
+ * dependents, also in a rollback) the start timeout. */
+static void
+test_each_wait_has_its_own_timeout(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	(void)state;
+
+	p->services[0].stop_timeout_ms = 1111;
+	p->services[0].start_timeout_ms = 2222;
+	machine_kb(&m);
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
+	assert_string_equal(m.tlog, "stop:SMS_DEP:1111 stop:SMS_EXECUTIVE:1111 "
+	    "start:SMS_EXECUTIVE:2222 start:SMS_DEP:2222 ");
+	assert_int_equal(rep->services[0].stop_timeout_ms, 1111);
+	assert_int_equal(rep->services[0].start_timeout_ms, 2222);
+	report_free(rep);
+	mock_clear(&m);
+
+	/* The start fails: the rollback starts it and its dependent again. */
+	machine_kb(&m);
+	m.services[0].fail_start = 1;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_ROLLED_BACK);
+	assert_string_equal(m.tlog, "stop:SMS_DEP:1111 stop:SMS_EXECUTIVE:1111 "
+	    "start:SMS_EXECUTIVE:2222 start:SMS_EXECUTIVE:2222 "
+	    "start:SMS_DEP:2222 ");
+	report_free(rep);
+	mock_clear(&m);
+
+	/* The restart worked but did not take (same pid): the rollback
+	 * restarts it again, with the same timeouts. */
+	machine_kb(&m);
+	m.services[0].keep_pid = 1;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_ROLLED_BACK);
+	assert_string_equal(m.tlog, "stop:SMS_DEP:1111 stop:SMS_EXECUTIVE:1111 "
+	    "start:SMS_EXECUTIVE:2222 start:SMS_DEP:2222 "
+	    "stop:SMS_DEP:1111 stop:SMS_EXECUTIVE:1111 "
+	    "start:SMS_EXECUTIVE:2222 start:SMS_DEP:2222 ");
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* Only the last level of the key was missing: the rollback removes that
+ * one and leaves its (existing) parent. */
+static void
+test_rollback_removes_only_the_level_it_created(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(1);
+	struct report *rep;
+	(void)state;
+
+	machine_kb(&m);
+	mock_add_key(&m, "HKLM\\SOFTWARE\\Contoso\\New", REGVIEW_64);
+	m.services[0].fail_start = 1;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_ROLLED_BACK);
+	assert_false(mock_key_present(&m, NEWKEY, REGVIEW_64));
+	assert_true(mock_key_present(&m, "HKLM\\SOFTWARE\\Contoso\\New",
+	    REGVIEW_64));
+	assert_int_equal(rep->settings[1].keys_created, 1);
+	assert_int_equal(rep->settings[0].keys_created, 0);
+	assert_int_equal(rep->nerrors, 1);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* Adds a DWORD setting to p. */
+static void
+add_setting(struct profile *p, const char *key, const char *value, int view,
+    unsigned long num)
+{
+	struct profile_setting *s = profile_add_setting(p);
+
+	s->id = strdup(value);
+	s->key = strdup(key);
+	s->value = strdup(value);
+	s->view = view;
+	s->present = 1;
+	regval_set_number(&s->desired, REGT_DWORD, num);
+}
+
+/* Asserts the .reg at path holds key\name = num (num < 0: a delete line,
+ * which reads as absent) and that the other spelling of the key is not
+ * there. */
+static void
+assert_backup(const struct regfile *rf, const char *key, const char *name,
+    long num)
+{
+	struct regval v = { 0, 0, NULL, 0 };
+	struct cm_err err;
+
+	assert_true(regfile_key_exists(rf, key));
+	assert_int_equal(regfile_get(rf, key, name, &v, &err), num >= 0);
+	if (num >= 0)
+		assert_int_equal(v.num, (unsigned long)num);
+	regval_free(&v);
+}
+
+/* The backup names each value where a 64-bit regedit must put it back: a
+ * 32-bit view value under SOFTWARE\WOW6432Node, everything else as is.
+ * Its contents are read back, not only its existence. */
+static void
+test_backup_puts_32bit_values_under_wow6432node(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	struct apply_opts o;
+	struct regfile *rf;
+	struct cm_err err;
+	char dir[] = "/tmp/cmr-test-backup-XXXXXX", path[512];
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/b.reg", dir);
+	machine_kb(&m);
+	mock_add_dword(&m, "HKLM\\SOFTWARE\\Contoso\\App", "Level",
+	    REGVIEW_32, 3);
+	mock_add_dword(&m, "HKLM\\SOFTWARE\\WOW6432Node\\Fab", "Level",
+	    REGVIEW_32, 4);
+	mock_add_dword(&m, "HKLM\\SYSTEM\\Contoso", "Level", REGVIEW_32, 5);
+	mock_add_dword(&m, "HKLM\\SOFTWAREX", "Level", REGVIEW_32, 6);
+	add_setting(p, "HKLM\\SOFTWARE\\Contoso\\App", "Level", REGVIEW_32, 9);
+	add_setting(p, "HKLM\\SOFTWARE\\WOW6432Node\\Fab", "Level", REGVIEW_32,
+	    9);
+	add_setting(p, "HKLM\\SYSTEM\\Contoso", "Level", REGVIEW_32, 9);
+	add_setting(p, "HKLM\\SOFTWAREX", "Level", REGVIEW_32, 9);
+	add_setting(p, "HKLM\\SOFTWARE", "New32", REGVIEW_32, 9);
+	add_setting(p, "HKLM\\SOFTWARE\\Contoso\\App", "Same", REGVIEW_32, 0);
+	mock_add_dword(&m, "HKLM\\SOFTWARE\\Contoso\\App", "Same",
+	    REGVIEW_32, 0);
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	o.backup_path = path;
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_CHANGED);
+	assert_string_equal(rep->backup, path);
+	assert_int_equal(regfile_load(path, &rf, &err), 0);
+	assert_backup(rf, KEY, "VerboseLogging", 0);
+	assert_backup(rf, "HKLM\\SOFTWARE\\WOW6432Node\\Contoso\\App",
+	    "Level", 3);
+	assert_false(regfile_key_exists(rf, "HKLM\\SOFTWARE\\Contoso\\App"));
+	assert_backup(rf, "HKLM\\SOFTWARE\\WOW6432Node\\Fab", "Level", 4);
+	assert_false(regfile_key_exists(rf,
+	    "HKLM\\SOFTWARE\\WOW6432Node\\WOW6432Node\\Fab"));
+	assert_backup(rf, "HKLM\\SYSTEM\\Contoso", "Level", 5);
+	assert_backup(rf, "HKLM\\SOFTWAREX", "Level", 6);
+	/* Created: a delete line under the 32-bit spelling of the key. */
+	assert_backup(rf, "HKLM\\SOFTWARE\\WOW6432Node", "New32", -1);
+	/* Unchanged values are not in the backup. */
+	{
+		struct regval v = { 0, 0, NULL, 0 };
+
+		assert_int_equal(regfile_get(rf, "HKLM\\SOFTWARE\\WOW6432Node"
+		    "\\Contoso\\App", "Same", &v, &err), 0);
+	}
+	regfile_free(rf);
+	unlink(path);
+	rmdir(dir);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* A report that cannot be written makes a dry run, and an apply that
+ * changes nothing, an error: nothing was done, and nothing recorded. */
+static void
+test_unwritable_report_without_change_is_an_error(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	struct apply_opts o;
+	struct cm_err err;
+	(void)state;
+
+	machine_kb(&m);
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	o.dry_run = 1;
+	o.report_path = "/nonexistent-cmr-dir/r.json";
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_ERROR);
+	assert_non_null(strstr(err.msg, "/nonexistent-cmr-dir/r.json"));
+	assert_string_equal(rep->outcome, "planned");
+	assert_int_equal(verbose(&m), 0);
+	report_free(rep);
+
+	o.dry_run = 0;
+	o.report_path = NULL;
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_CHANGED);
+	report_free(rep);
+	o.report_path = "/nonexistent-cmr-dir/r.json";
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_ERROR);
+	assert_string_equal(rep->outcome, "unchanged");
+	assert_int_equal(verbose(&m), 1);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
 int
 main(void)
 {
@@ -552,6 +836,12 @@ main(void)
 		cmocka_unit_test(test_delete_target_removes_created_levels),
 		cmocka_unit_test(test_missing_service_is_error_before_change),
 		cmocka_unit_test(test_unwritable_final_report_rolls_back),
+		cmocka_unit_test(test_restart_keeping_its_pid_is_rolled_back),
+		cmocka_unit_test(test_start_ending_pending_or_paused_is_not_running),
+		cmocka_unit_test(test_each_wait_has_its_own_timeout),
+		cmocka_unit_test(test_rollback_removes_only_the_level_it_created),
+		cmocka_unit_test(test_backup_puts_32bit_values_under_wow6432node),
+		cmocka_unit_test(test_unwritable_report_without_change_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

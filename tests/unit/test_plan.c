@@ -97,6 +97,7 @@ test_compliant_restarts_nothing(void **state)
 	assert_int_equal(pl.changes, 0);
 	assert_int_equal(pl.settings[0].action, ACT_NONE);
 	assert_int_equal(pl.services[0].action, SVCACT_NONE);
+	assert_string_equal(pl.services[0].reason, "nothing changed");
 	plan_free(&pl);
 	observation_free(&o);
 	profile_free(p);
@@ -235,8 +236,122 @@ test_mismatched_observation_refused(void **state)
 
 	mk_obs(&o, vals, 1, SVC_RUNNING);
 	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), -1);
+	assert_non_null(strstr(err.msg, "does not match the profile"));
+	assert_null(pl.settings);
 	observation_free(&o);
 	profile_free(p);
+}
+
+/* The settings match but the services do not: refused as well. */
+static void
+test_mismatched_service_count_refused(void **state)
+{
+	struct profile *p = mk_profile(1, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 0 };
+	(void)state;
+
+	mk_obs(&o, vals, 1, SVC_RUNNING);
+	o.nservices = 0;
+	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), -1);
+	assert_int_equal(err.kind, CM_ERR_SYSTEM);
+	assert_non_null(strstr(err.msg, "does not match the profile"));
+	assert_null(pl.services);
+	observation_free(&o);
+	profile_free(p);
+}
+
+/* Only the first setting has `off`.  The second always targets its
+ * desired data, and does not decide the direction: the toggle can turn
+ * the profile off although the second setting has drifted. */
+static void
+test_toggle_with_some_settings_off(void **state)
+{
+	struct profile *p = mk_profile(2, 1);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long on[] = { 1, 1 }, off[] = { 0, 0 }, drift[] = { 1, 0 };
+	(void)state;
+
+	p->settings[1].has_off = 0;
+	mk_obs(&o, on, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), 0);
+	assert_string_equal(pl.toggle_to, "off");
+	assert_ptr_equal(pl.settings[0].target, &p->settings[0].off);
+	assert_int_equal(pl.settings[0].action, ACT_SET);
+	assert_ptr_equal(pl.settings[1].target, &p->settings[1].desired);
+	assert_int_equal(pl.settings[1].action, ACT_NONE);
+	assert_int_equal(pl.changes, 1);
+	assert_int_equal(pl.services[0].action, SVCACT_RESTART);
+	plan_free(&pl);
+	observation_free(&o);
+
+	mk_obs(&o, off, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), 0);
+	assert_string_equal(pl.toggle_to, "on");
+	assert_ptr_equal(pl.settings[0].target, &p->settings[0].desired);
+	assert_int_equal(pl.settings[0].action, ACT_SET);
+	assert_int_equal(pl.settings[1].action, ACT_SET);
+	assert_int_equal(pl.changes, 2);
+	plan_free(&pl);
+	observation_free(&o);
+
+	mk_obs(&o, drift, 2, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), 0);
+	assert_string_equal(pl.toggle_to, "off");
+	assert_ptr_equal(pl.settings[0].target, &p->settings[0].off);
+	assert_ptr_equal(pl.settings[1].target, &p->settings[1].desired);
+	assert_int_equal(pl.settings[1].action, ACT_SET);
+	assert_int_equal(pl.changes, 2);
+	plan_free(&pl);
+	observation_free(&o);
+	profile_free(p);
+}
+
+/* Every state but stopped is a process that read the old values: paused,
+ * start- and stop-pending services are restarted too. */
+static void
+test_not_stopped_services_restart(void **state)
+{
+	static const enum svc_state st[] = { SVC_RUNNING, SVC_PAUSED,
+	    SVC_START_PENDING, SVC_STOP_PENDING, SVC_CONTINUE_PENDING,
+	    SVC_PAUSE_PENDING };
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		struct profile *p = mk_profile(1, 0);
+		struct observation o;
+		struct plan pl;
+		struct cm_err err;
+		long vals[] = { 0 };
+
+		mk_obs(&o, vals, 1, st[i]);
+		assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), 0);
+		assert_int_equal(pl.services[0].action, SVCACT_RESTART);
+		assert_string_equal(pl.services[0].reason, "settings changed");
+		assert_string_equal(service_action_name(pl.services[0].action),
+		    "restart");
+		plan_free(&pl);
+		observation_free(&o);
+		profile_free(p);
+	}
+}
+
+/* The names the report and the text output use. */
+static void
+test_action_names(void **state)
+{
+	(void)state;
+	assert_string_equal(setting_action_name(ACT_NONE), "none");
+	assert_string_equal(setting_action_name(ACT_SET), "set");
+	assert_string_equal(setting_action_name(ACT_CREATE), "create");
+	assert_string_equal(setting_action_name(ACT_DELETE), "delete");
+	assert_string_equal(service_action_name(SVCACT_NONE), "none");
+	assert_string_equal(service_action_name(SVCACT_RESTART), "restart");
 }
 
 int
@@ -251,6 +366,10 @@ main(void)
 		cmocka_unit_test(test_toggle_needs_off),
 		cmocka_unit_test(test_absent_target),
 		cmocka_unit_test(test_mismatched_observation_refused),
+		cmocka_unit_test(test_mismatched_service_count_refused),
+		cmocka_unit_test(test_toggle_with_some_settings_off),
+		cmocka_unit_test(test_not_stopped_services_restart),
+		cmocka_unit_test(test_action_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

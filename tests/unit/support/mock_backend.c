@@ -212,6 +212,15 @@ delete_key(struct backend *b, const char *key, int view, struct cm_err *err)
 	return 0;
 }
 
+/* Records the timeout a stop or start was given. */
+static void
+tlog(struct mock_machine *m, const char *op, const char *name, unsigned ms)
+{
+	size_t n = strlen(m->tlog);
+
+	snprintf(m->tlog + n, sizeof(m->tlog) - n, "%s:%s:%u ", op, name, ms);
+}
+
 static struct mock_service *
 find_svc(struct backend *b, const char *name, struct cm_err *err)
 {
@@ -264,7 +273,7 @@ svc_stop(struct backend *b, const char *name, unsigned timeout_ms,
 	struct mock_service *s;
 	size_t i;
 
-	(void)timeout_ms;
+	tlog(m, "stop", name, timeout_ms);
 	if (fault(b, "stop", name, err) || (s = find_svc(b, name, err)) == NULL)
 		return -1;
 	for (i = 0; i < m->nservices; i++)
@@ -293,7 +302,7 @@ svc_start(struct backend *b, const char *name, unsigned timeout_ms,
 	struct mock_service *s;
 	const struct mock_service *dep;
 
-	(void)timeout_ms;
+	tlog(m, "start", name, timeout_ms);
 	if (fault(b, "start", name, err) || (s = find_svc(b, name, err)) == NULL)
 		return -1;
 	if (s->state == SVC_RUNNING)
@@ -311,8 +320,9 @@ svc_start(struct backend *b, const char *name, unsigned timeout_ms,
 		return cm_err_set(err, CM_ERR_SYSTEM, 1066,
 		    "%s: service failed to start", name);
 	}
-	s->state = SVC_RUNNING;
-	s->pid = m->next_pid++;
+	s->state = s->start_ends != 0 ? s->start_ends : SVC_RUNNING;
+	if (!s->keep_pid)
+		s->pid = m->next_pid++;
 done:
 	st->state = s->state;
 	st->pid = s->pid;

@@ -25,6 +25,10 @@ struct mock_service {
 	unsigned long pid;
 	int fail_start;       /* starts fail while > 0 (decremented) */
 	int hang_stop;        /* stops time out, state stays stop_pending */
+	int keep_pid;         /* a start "succeeds" but the process (and so
+				 the pid) is the old one */
+	enum svc_state start_ends; /* a successful start leaves this state
+				 instead of running (0: running) */
 };
 
 struct mock_machine {
@@ -41,6 +45,7 @@ struct mock_machine {
 	unsigned fail_at;     /* 1-based call number to fail; 0 = never */
 	int fail_after;       /* also fail every call after fail_at */
 	char log[4096];       /* "op:arg " per call, for order checks */
+	char tlog[1024];      /* "op:arg:timeout_ms " per stop and start */
 	/* Called at every call before it runs (e.g. to break the file
 	 * system under the run); NULL for none. */
 	void (*on_call)(struct mock_machine *m, const char *op,
