@@ -1291,6 +1291,109 @@ test_simsvc_open_missing(void **state)
 	backend_close(NULL);
 }
 
+/* A transition that takes exactly its timeout completes; one millisecond
+ * more times out. */
+static void
+test_transition_taking_exactly_its_timeout(void **state)
+{
+	struct machine *m = *state;
+	struct svc_status st;
+	uint64_t t0;
+
+	put_text(m->svc, "[S]\nstate = running\npid = 9\nstop_ms = 30\n"
+	    "start_ms = 30\n");
+	open_m(m);
+	t0 = sys_monotonic_ms();
+	assert_int_equal(m->b->ops->svc_stop(m->b, "S", 30, &st, &m->err), 0);
+	assert_true(sys_monotonic_ms() - t0 >= 30);
+	assert_int_equal(st.state, SVC_STOPPED);
+	assert_int_equal(m->b->ops->svc_start(m->b, "S", 30, &st, &m->err),
+	    0);
+	assert_int_equal(st.state, SVC_RUNNING);
+	assert_int_equal(st.pid, 10);
+	assert_int_equal(m->b->ops->svc_stop(m->b, "S", 29, &st, &m->err),
+	    -1);
+	assert_int_equal(m->err.kind, CM_ERR_TIMEOUT);
+	assert_non_null(strstr(m->err.msg, "S did not stop within 29 ms: it "
+	    "is still stop_pending"));
+	assert_int_equal(st.state, SVC_STOP_PENDING);
+	assert_int_equal(stop(m, "S", 30), 0);
+	assert_int_equal(m->b->ops->svc_start(m->b, "S", 29, &st, &m->err),
+	    -1);
+	assert_non_null(strstr(m->err.msg, "S did not start within 29 ms"));
+	assert_int_equal(query(m, "S").state, SVC_START_PENDING);
+}
+
+/* The last pid there is (4294967295) can still be given out; after it a
+ * start is refused, and the file stays as it was. */
+static void
+test_start_at_the_largest_pid(void **state)
+{
+	struct machine *m = *state;
+	unsigned char *before, *after;
+	size_t blen, alen;
+	struct svc_status st;
+
+	put_text(m->svc, "[S]\nstate = stopped\npid = 4294967294\n"
+	    "[T]\nstate = stopped\npid = 7\n");
+	open_m(m);
+	assert_int_equal(m->b->ops->svc_start(m->b, "S", 100, &st, &m->err),
+	    0);
+	assert_int_equal(st.state, SVC_RUNNING);
+	assert_int_equal(st.pid, 4294967295ul);
+	before = slurp(m->svc, &blen);
+	assert_non_null(strstr((char *)before, "pid = 4294967295\n"));
+	assert_int_equal(m->b->ops->svc_start(m->b, "T", 100, &st, &m->err),
+	    -1);
+	assert_non_null(strstr(m->err.msg, "cannot start T: no pid above "
+	    "4294967295"));
+	assert_int_equal(query(m, "T").state, SVC_STOPPED);
+	after = slurp(m->svc, &alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	free(before);
+	free(after);
+	/* One above the largest is not a pid. */
+	put_text(m->svc, "[S]\nstate = running\npid = 4294967296\n");
+	backend_close(m->b);
+	assert_int_equal(backend_sim_open(m->dir, &m->b, &m->err), -1);
+	assert_non_null(strstr(m->err.msg, "services.ini:3: [S]: pid "
+	    "'4294967296' is not a number"));
+	m->b = NULL;
+}
+
+/* Dependents that are start- or stop-pending are active: they are named
+ * for stopping first, and a stop of the service they need is refused. */
+static void
+test_pending_dependents_are_active(void **state)
+{
+	struct machine *m = *state;
+	char **names;
+	size_t n;
+
+	put_text(m->svc, "[A]\nstate = running\npid = 5\n"
+	    "[B]\nstate = start_pending\npid = 6\ndepends_on = A\n"
+	    "[C]\nstate = stop_pending\npid = 7\ndepends_on = A\n"
+	    "[D]\nstate = stopped\ndepends_on = A\n");
+	open_m(m);
+	assert_int_equal(m->b->ops->svc_dependents(m->b, "A", &names, &n,
+	    &m->err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "B");
+	assert_string_equal(names[1], "C");
+	backend_free_names(names, n);
+	assert_int_equal(stop(m, "A", 100), -1);
+	assert_int_equal(m->err.sys, 1051);
+	assert_non_null(strstr(m->err.msg, "depend on it: B (start_pending), "
+	    "C (stop_pending); stop them first"));
+	assert_int_equal(query(m, "A").state, SVC_RUNNING);
+	/* The stopped dependent alone does not hold the stop up. */
+	put_text(m->svc, "[A]\nstate = running\npid = 5\n"
+	    "[D]\nstate = stopped\ndepends_on = A\n");
+	assert_int_equal(stop(m, "A", 100), 0);
+	assert_int_equal(query(m, "A").state, SVC_STOPPED);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1323,6 +1426,9 @@ main(void)
 		T(test_fail_start_fails_the_first_start_only),
 		T(test_fail_start_always),
 		T(test_read_only_ops_change_nothing),
+		T(test_transition_taking_exactly_its_timeout),
+		T(test_start_at_the_largest_pid),
+		T(test_pending_dependents_are_active),
 		cmocka_unit_test(test_sample_utf16_is_the_utf8_source),
 		cmocka_unit_test(test_simsvc_open_missing),
 	};
