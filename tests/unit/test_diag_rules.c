@@ -355,6 +355,132 @@ test_bounds(void **state)
 	free_files();
 }
 
+/* One CMTrace line: msg at 2026-01-02 hh:mm:ss UTC. */
+#define CMT(msg, hms) "<![LOG[" msg "]LOG]!><time=\"" hms ".000+000\" " \
+	"date=\"1-2-2026\">\n"
+
+/* --since keeps a record stamped exactly at that second. */
+static void
+test_since_keeps_the_exact_second(void **state)
+{
+	struct diag_rules *r = rules_new("2026-01-02T01:00:00Z");
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "s.log",
+	    CMT("HTTP/1.1 403 CMGConnector_Clientcertificaterequired",
+	    "0:59:59")
+	    CMT("HTTP/1.1 403 CMGConnector_Clientcertificaterequired",
+	    "1:00:00")
+	    CMT("HTTP/1.1 403 CMGConnector_Clientcertificaterequired",
+	    "1:00:01"));
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cmg-client-cert-required", NULL));
+	assert_int_equal(fd->count, 2);
+	assert_string_equal(when(fd->first), "2026-01-02T01:00:00Z");
+	assert_string_equal(when(fd->last), "2026-01-02T01:00:01Z");
+	assert_int_equal(fd->ev[0].line, 2);
+	diag_rules_free(r);
+	free_files();
+}
+
+/* The joined "allowed root CA and has private key: 0" with no rejection
+ * before it: the root CA check is named, both counts are 0. */
+static void
+test_joined_line_without_rejection(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "j.log",
+	    CMT("Filtered cert count with digital signature: 2", "1:00:00")
+	    CMT("Filtered cert count with allowed root CA and has private "
+	    "key: 0", "1:00:01"));
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 1);
+	assert_non_null(fd = find(r, "cert-filter-empty", NULL));
+	assert_string_equal(fd->stage, "allowed-root-ca");
+	assert_int_equal(fd->counts[DIAG_ST_DIGSIG], 2);
+	assert_int_equal(fd->counts[DIAG_ST_ROOTCA], 0);
+	assert_int_equal(fd->counts[DIAG_ST_PRIVKEY], 0);
+	assert_int_equal(fd->counts[DIAG_ST_CLIENTAUTH], -1);
+	assert_int_equal(fd->nrejected, 0);
+	assert_int_equal(fd->rejected_total, 0);
+	assert_non_null(strstr(fd->cause, "root CA"));
+	diag_rules_free(r);
+	free_files();
+}
+
+/* Two chains in one log, the second ending at 0: the finding carries the
+ * second chain's counts and rejections only. */
+static void
+test_second_chain_counts_only(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "two.log",
+	    CMT("Filtered cert count with digital signature: 5", "1:00:00")
+	    CMT("Not allowed cert: [Subject: CN=a]", "1:00:01")
+	    CMT("Filtered cert count with allowed root CA: 3", "1:00:02")
+	    CMT("Filtered cert count with private key: 3", "1:00:03")
+	    CMT("Not client auth cert: [Subject: CN=b]", "1:00:04")
+	    CMT("Filtered cert count with client auth: 1", "1:00:05")
+	    CMT("Filtered cert count with digital signature: 2", "2:00:00")
+	    CMT("Not client auth cert: [Subject: CN=c]", "2:00:01")
+	    CMT("Not client auth cert: [Subject: CN=d]", "2:00:02")
+	    CMT("Filtered cert count with client auth: 0", "2:00:03"));
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 1);
+	assert_non_null(fd = find(r, "cert-filter-empty", "client-auth"));
+	assert_int_equal(fd->counts[DIAG_ST_DIGSIG], 2);
+	assert_int_equal(fd->counts[DIAG_ST_ROOTCA], -1);
+	assert_int_equal(fd->counts[DIAG_ST_PRIVKEY], -1);
+	assert_int_equal(fd->counts[DIAG_ST_CLIENTAUTH], 0);
+	assert_int_equal(fd->rejected_total, 2);
+	assert_int_equal(fd->nrejected, 2);
+	assert_string_equal(fd->rejected[0], "[Subject: CN=c]");
+	assert_string_equal(fd->rejected[1], "[Subject: CN=d]");
+	assert_int_equal(fd->count, 1);
+	assert_string_equal(when(fd->first), "2026-01-02T02:00:03Z");
+	diag_rules_free(r);
+	free_files();
+}
+
+/* A file that ends mid-chain: the next file's lines start a chain of
+ * their own, nothing of the cut one is carried over. */
+static void
+test_chain_cut_at_end_of_file(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "cut.log",
+	    CMT("Filtered cert count with digital signature: 4", "1:00:00")
+	    CMT("Not allowed cert: [Subject: CN=a]", "1:00:01")
+	    CMT("Filtered cert count with allowed root CA: 3", "1:00:02")
+	    CMT("No private key cert: [Subject: CN=b]", "1:00:03"));
+	feed_text(r, "next.log",
+	    CMT("Not client auth cert: [Subject: CN=c]", "3:00:00")
+	    CMT("Filtered cert count with client auth: 0", "3:00:01"));
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 1);
+	assert_non_null(fd = find(r, "cert-filter-empty", "client-auth"));
+	assert_int_equal(fd->counts[DIAG_ST_DIGSIG], -1);
+	assert_int_equal(fd->counts[DIAG_ST_ROOTCA], -1);
+	assert_int_equal(fd->counts[DIAG_ST_PRIVKEY], -1);
+	assert_int_equal(fd->counts[DIAG_ST_CLIENTAUTH], 0);
+	assert_int_equal(fd->rejected_total, 1);
+	assert_string_equal(fd->rejected[0], "[Subject: CN=c]");
+	assert_ptr_equal(fd->ev[0].file, files[1]);
+	assert_int_equal(fd->ev[0].line, 2);
+	diag_rules_free(r);
+	free_files();
+}
+
 int
 main(void)
 {
@@ -367,6 +493,10 @@ main(void)
 		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_iis_grouping),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_since_keeps_the_exact_second),
+		cmocka_unit_test(test_joined_line_without_rejection),
+		cmocka_unit_test(test_second_chain_counts_only),
+		cmocka_unit_test(test_chain_cut_at_end_of_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
