@@ -209,6 +209,13 @@ static const struct bad bad_cases[] = {
 	    "stop_timeout \"86401\"" },
 	{ "timeout ms over a day", HEAD SET_A
 	    "[service S]\nstop_timeout = 86400001ms\n", 9, "86400001ms" },
+	/* 2^64 + 1000: would wrap around to a one-second timeout. */
+	{ "timeout of 20 digits", HEAD SET_A
+	    "[service S]\nstop_timeout = 18446744073709552616\n", 9,
+	    "stop_timeout \"18446744073709552616\"" },
+	{ "timeout ms of 20 digits", HEAD SET_A
+	    "[service S]\nstart_timeout = 18446744073709552616ms\n", 9,
+	    "start_timeout \"18446744073709552616ms\"" },
 	{ "timeout huge", HEAD SET_A
 	    "[service S]\nstop_timeout = 99999999999999999999999\n", 9,
 	    "stop_timeout \"9999" },

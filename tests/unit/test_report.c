@@ -851,6 +851,7 @@ test_load_contract_only(void **state)
 	assert_int_equal(r->nsettings, 2);
 	assert_int_equal(r->settings[0].view, 64);
 	assert_int_equal(r->settings[0].key_existed, 1);
+	assert_int_equal(r->settings[0].keys_created, 0);
 	assert_true(r->settings[0].before.value.num == UINT64_MAX);
 	assert_int_equal(r->settings[0].desired.exists, 1);
 	assert_true(r->settings[0].desired.value.num == 1);
@@ -865,6 +866,46 @@ test_load_contract_only(void **state)
 	assert_null(r->profile_path);
 	assert_null(r->backup);
 	assert_int_equal(r->started, (time_t)1767225600);
+	report_free(r);
+	assert_int_equal(unlink(path), 0);
+}
+
+/* A report from before keys_created: a key that existed created none, a
+ * key that did not was created by the run, its leaf alone. */
+static void
+test_load_without_keys_created(void **state)
+{
+	static const char text[] =
+	    "{ \"tool\": \"cmremedy\", \"version\": \"0.0.9\", \"command\": "
+	    "\"apply\", \"dry_run\": false, \"profile\": {\"name\": \"p\", "
+	    "\"path\": null}, \"backend\": \"sim:x\", \"started\": "
+	    "\"2026-01-01T00:00:00Z\", \"finished\": \"2026-01-01T00:00:01Z\","
+	    "  \"outcome\": \"changed\", \"settings\": ["
+	    "   { \"key\": \"HKLM\\\\SOFTWARE\\\\A\", \"value\": \"V\","
+	    "     \"type\": \"REG_DWORD\", \"key_existed\": true,"
+	    "     \"before\": {\"exists\": true, \"data\": 0},"
+	    "     \"desired\": {\"data\": 1}, \"after\": {\"exists\": true,"
+	    "     \"data\": 1}, \"action\": \"set\" },"
+	    "   { \"key\": \"HKLM\\\\SOFTWARE\\\\B\\\\C\", \"value\": \"W\","
+	    "     \"type\": \"REG_DWORD\", \"key_existed\": false,"
+	    "     \"before\": {\"exists\": false}, \"desired\": {\"data\": 1},"
+	    "     \"after\": {\"exists\": true, \"data\": 1},"
+	    "     \"action\": \"create\" } ],"
+	    "  \"services\": [], \"backup\": null, \"errors\": [] }";
+	struct report *r;
+	struct cm_err err;
+	char path[128];
+	(void)state;
+
+	tmp_path(path, sizeof(path), "old.json");
+	write_file(path, text, sizeof(text) - 1);
+	if (report_load(path, &r, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(r->nsettings, 2);
+	assert_int_equal(r->settings[0].key_existed, 1);
+	assert_int_equal(r->settings[0].keys_created, 0);
+	assert_int_equal(r->settings[1].key_existed, 0);
+	assert_int_equal(r->settings[1].keys_created, 1);
 	report_free(r);
 	assert_int_equal(unlink(path), 0);
 }
@@ -1314,6 +1355,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_limits),
 		cmocka_unit_test(test_load_out_of_memory),
 		cmocka_unit_test(test_load_contract_only),
+		cmocka_unit_test(test_load_without_keys_created),
 		cmocka_unit_test(test_load_refuses_bad_content),
 		cmocka_unit_test(test_load_refuses_bad_files),
 		cmocka_unit_test(test_write_atomic_failure),
