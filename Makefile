@@ -9,9 +9,9 @@ CSTD      = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 # a file names what it takes from another folder as "folder/name.h".
 SRC_ALL   = src/main.c $(wildcard src/*/*.c)
 SRC_H     = $(wildcard src/*/*.h)
-PKGS      = inih jansson
+PKGS      = inih jansson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -linih -ljansson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -linih -ljansson -lcrypto)
 SAN       = -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 # The one place the version is set (reports, --version, the man page header).

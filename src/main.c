@@ -29,6 +29,8 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	case CMD_DIAGNOSE:
 		return cmd_diagnose(&c, stdout, stderr);
+	case CMD_CERTCHECK:
+		return cmd_certcheck(&c, stdout, stderr);
 	default:
 		return cmd_run(&c, stdout, stderr);
 	}

@@ -139,7 +139,7 @@ cert_output_text(const struct cert_set *set, const struct cert_result *r,
     const char *computer, FILE *out, struct cm_err *err)
 {
 	struct strbuf b = { NULL, 0, 0, 0 };
-	size_t i;
+	size_t i, dated = 0;
 	int s;
 
 	for (s = 0; s < CERT_NSTAGES; s++)
@@ -148,8 +148,18 @@ cert_output_text(const struct cert_set *set, const struct cert_result *r,
 	if (computer != NULL && *computer != '\0')
 		strbuf_printf(&b, "(names checked against computer '%s')\n",
 		    computer);
-	for (i = 0; i < set->n; i++)
+	for (i = 0; i < set->n; i++) {
 		put_cert_text(&b, &set->v[i], &r->eval[i], i, set->n);
+		if (r->eval[i].stopped == CERT_PASSED &&
+		    (r->eval[i].expired || r->eval[i].not_yet_valid))
+			dated++;
+	}
+	/* Not a stage, but the management point refuses such a
+	 * certificate (IIS 403.17): say so before the verdict. */
+	if (dated > 0)
+		strbuf_printf(&b, "\nwarning: %zu passing certificate(s) are "
+		    "outside their validity dates; the management point "
+		    "refuses those (IIS 403.17)\n", dated);
 	if (r->emptied != CERT_PASSED) {
 		strbuf_printf(&b, "\nremediation: %s\n", cert_remediation(r));
 		/* Intune keeps only the last line: the verdict goes there. */

@@ -14,12 +14,14 @@ static const struct {
 #define O_DRYRUN  4u
 #define O_REPORT  8u
 #define O_SINCE   16u
+#define O_CERT    32u   /* certcheck's sources and names */
 	{ "plan", CMD_PLAN, O_BACKEND | O_JSON },
 	{ "apply", CMD_APPLY, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
 	{ "check", CMD_CHECK, O_BACKEND | O_JSON },
 	{ "toggle", CMD_TOGGLE, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
 	{ "revert", CMD_REVERT, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
 	{ "diagnose", CMD_DIAGNOSE, O_JSON | O_SINCE },
+	{ "certcheck", CMD_CERTCHECK, O_JSON | O_CERT },
 };
 
 void
@@ -32,11 +34,15 @@ cli_usage(FILE *out)
 "       cmremedy toggle PROFILE [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
 "       cmremedy revert REPORT  [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
 "       cmremedy diagnose PATH... [--since TIME] [--json]\n"
+"       cmremedy certcheck [--store] [--cert FILE]... [--password-file FILE]\n"
+"                          [--trusted-root FILE]... [--computer-name NAME] [--json]\n"
 "       cmremedy --help | --version\n"
 "\n"
 "  SPEC is sim:DIR or win32 (default on Windows; elsewhere $CMREMEDY_BACKEND).\n"
-"  Exit status: 0 ok/compliant, 1 not compliant (check) or findings (diagnose),\n"
-"  2 usage/profile/report error, 3 system error before any change,\n"
+"  Exit status: 0 ok/compliant, 1 not compliant (check), findings (diagnose)\n"
+"  or no certificate passes (certcheck), 2 usage/profile/report error or\n"
+"  undecodable certificate, 3 system error before any change or unreadable\n"
+"  file or store,\n"
 "  4 failed and rolled back, 5 failed and rollback failed.  See cmremedy(1).\n",
 	    out);
 }
@@ -77,6 +83,20 @@ opt_value(int argc, char **argv, int *i, const char *eq, const char **out,
 	return 0;
 }
 
+/* Takes the value of a repeatable option into list (at most
+ * CLI_MAX_FILES). */
+static int
+opt_list(int argc, char **argv, int *i, const char *eq, const char **list,
+    size_t *n, struct cm_err *err)
+{
+	const char *opt = argv[*i];
+
+	if (*n == CLI_MAX_FILES)
+		return cm_err_set(err, CM_ERR_USAGE, 0, "%s: at most %d of "
+		    "them", opt, CLI_MAX_FILES);
+	return opt_value(argc, argv, i, eq, &list[(*n)++], err);
+}
+
 /* Handles one option argument of command k. */
 static int
 parse_option(int argc, char **argv, int *i, size_t k, struct cli *c,
@@ -93,6 +113,23 @@ parse_option(int argc, char **argv, int *i, size_t k, struct cli *c,
 		return opt_value(argc, argv, i, eq, &c->report, err);
 	if (IS("--since") && (allowed & O_SINCE))
 		return opt_value(argc, argv, i, eq, &c->since, err);
+	if (allowed & O_CERT) {
+		if (IS("--cert"))
+			return opt_list(argc, argv, i, eq, c->certs, &c->ncerts,
+			    err);
+		if (IS("--trusted-root"))
+			return opt_list(argc, argv, i, eq, c->roots,
+			    &c->nroots, err);
+		if (IS("--password-file"))
+			return opt_value(argc, argv, i, eq, &c->password_file,
+			    err);
+		if (IS("--computer-name"))
+			return opt_value(argc, argv, i, eq, &c->computer, err);
+		if (eq == NULL && IS("--store")) {
+			c->store = 1;
+			return 0;
+		}
+	}
 	if (eq == NULL && IS("--json") && (allowed & O_JSON)) {
 		c->json = 1;
 		return 0;
@@ -146,6 +183,10 @@ cli_parse(int argc, char **argv, struct cli *c, struct cm_err *err)
 		}
 		c->paths[c->npaths++] = argv[i];
 	}
+	if (c->cmd == CMD_CERTCHECK)
+		return c->npaths == 0 ? 0 : cm_err_set(err, CM_ERR_USAGE, 0,
+		    "certcheck takes no operand ('%s'): give certificate "
+		    "files with --cert FILE", c->paths[0]);
 	if (c->npaths == 0)
 		return cm_err_set(err, CM_ERR_USAGE, 0, "'%s' needs %s",
 		    commands[k].name, c->cmd == CMD_REVERT ? "a REPORT" :

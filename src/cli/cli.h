@@ -20,8 +20,11 @@ enum cm_exit {
 
 enum cli_cmd {
 	CMD_HELP, CMD_VERSION, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_TOGGLE,
-	CMD_REVERT, CMD_DIAGNOSE
+	CMD_REVERT, CMD_DIAGNOSE, CMD_CERTCHECK
 };
+
+/* certcheck: at most this many --cert and --trusted-root files each. */
+#define CLI_MAX_FILES 64
 
 struct cli {
 	enum cli_cmd cmd;
@@ -33,6 +36,14 @@ struct cli {
 	int json;
 	char **paths;         /* diagnose PATH...; points into argv */
 	size_t npaths;
+	/* certcheck; the strings point into argv. */
+	const char *certs[CLI_MAX_FILES];  /* --cert FILE... */
+	size_t ncerts;
+	const char *roots[CLI_MAX_FILES];  /* --trusted-root FILE... */
+	size_t nroots;
+	const char *password_file;         /* --password-file FILE */
+	const char *computer;              /* --computer-name NAME */
+	int store;                         /* --store */
 };
 
 /* Parses argv.  Returns 0, or -1 with err (CM_ERR_USAGE) naming the

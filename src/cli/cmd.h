@@ -17,6 +17,11 @@ int cmd_run(const struct cli *c, FILE *out, FILE *errout);
  * findings, 2 usage, 3 no path could be read. */
 int cmd_diagnose(const struct cli *c, FILE *out, FILE *errout);
 
+/* `certcheck`: exit 0 a certificate passes the CMG connector's filter, 1
+ * none does, 2 usage or undecodable certificate data, 3 unreadable file
+ * or store (cmd_certcheck.c). */
+int cmd_certcheck(const struct cli *c, FILE *out, FILE *errout);
+
 /* The default folder for reports: $CMREMEDY_REPORT_DIR; on Windows
  * %ProgramData%\cmremedy\reports; else /var/lib/cmremedy/reports for root,
  * otherwise $XDG_STATE_HOME/cmremedy/reports (~/.local/state/...).

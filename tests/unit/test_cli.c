@@ -44,6 +44,73 @@ test_apply_all_options(void **state)
 }
 
 static void
+test_certcheck_options(void **state)
+{
+	struct cli c;
+	struct cm_err err;
+	(void)state;
+
+	assert_int_equal(parse(&c, &err, 14, "cmremedy", "certcheck",
+	    "--cert", "a.pfx", "--trusted-root=r1.pem", "--cert=b.pem",
+	    "--store", "--password-file", "pw.txt", "--trusted-root", "r2.cer",
+	    "--computer-name", "cmgcp", "--json"), 0);
+	assert_int_equal(c.cmd, CMD_CERTCHECK);
+	assert_int_equal(c.ncerts, 2);
+	assert_string_equal(c.certs[0], "a.pfx");
+	assert_string_equal(c.certs[1], "b.pem");
+	assert_int_equal(c.nroots, 2);
+	assert_string_equal(c.roots[0], "r1.pem");
+	assert_string_equal(c.roots[1], "r2.cer");
+	assert_string_equal(c.password_file, "pw.txt");
+	assert_string_equal(c.computer, "cmgcp");
+	assert_true(c.store);
+	assert_true(c.json);
+	/* No sources at all parses: the command decides the default. */
+	assert_int_equal(parse(&c, &err, 2, "cmremedy", "certcheck"), 0);
+	assert_int_equal(c.ncerts, 0);
+	assert_false(c.store);
+	assert_int_equal(parse(&c, &err, 3, "cmremedy", "certcheck", "a.pfx"),
+	    -1);
+	assert_non_null(strstr(err.msg, "no operand ('a.pfx')"));
+	assert_int_equal(parse(&c, &err, 3, "cmremedy", "certcheck", "--cert"),
+	    -1);
+	assert_non_null(strstr(err.msg, "--cert needs a value"));
+	assert_int_equal(parse(&c, &err, 4, "cmremedy", "certcheck",
+	    "--backend", "win32"), -1);
+	assert_int_equal(err.kind, CM_ERR_USAGE);
+	/* certcheck's options belong to certcheck only. */
+	assert_int_equal(parse(&c, &err, 5, "cmremedy", "diagnose", "x",
+	    "--cert", "a.pfx"), -1);
+	assert_int_equal(parse(&c, &err, 4, "cmremedy", "check", "p.ini",
+	    "--store"), -1);
+}
+
+static void
+test_certcheck_file_limit(void **state)
+{
+	struct cli c;
+	struct cm_err err;
+	char *argv[2 + 2 * (CLI_MAX_FILES + 1)];
+	char *opt = "--cert", *val = "f.pem", *cmd = "certcheck",
+	    *prog = "cmremedy";
+	int i, n = 2;
+	(void)state;
+
+	argv[0] = prog;
+	argv[1] = cmd;
+	for (i = 0; i < CLI_MAX_FILES; i++) {
+		argv[n++] = opt;
+		argv[n++] = val;
+	}
+	assert_int_equal(cli_parse(n, argv, &c, &err), 0);
+	assert_int_equal(c.ncerts, CLI_MAX_FILES);
+	argv[n++] = opt;
+	argv[n++] = val;
+	assert_int_equal(cli_parse(n, argv, &c, &err), -1);
+	assert_non_null(strstr(err.msg, "at most 64"));
+}
+
+static void
 test_refusals(void **state)
 {
 	struct cli c;
@@ -109,6 +176,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_all_options),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_certcheck_options),
+		cmocka_unit_test(test_certcheck_file_limit),
 		cmocka_unit_test(test_help_version_and_dashdash),
 		cmocka_unit_test(test_exit_codes),
 	};

@@ -29,11 +29,11 @@ $(BW)/obj:
 $(BW)/libcmremedy.a: $(WINE_LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 $(BW)/cmremedy.exe.so: $(BW)/obj/main.o $(BW)/libcmremedy.a
-	$(WINEGCC) -m64 -o $(BW)/cmremedy.exe $^ $(PKG_LIBS) -ladvapi32
+	$(WINEGCC) -m64 -o $(BW)/cmremedy.exe $^ $(PKG_LIBS) -ladvapi32 -lcrypt32
 # The backend-level driver takes from the archive only what it calls.
 $(BW)/w32test.exe.so: tests/wine/w32test.c $(BW)/libcmremedy.a
 	$(WINEGCC) $(WINE_CFLAGS) -Isrc -o $(BW)/w32test.exe $^ \
-	    $(PKG_LIBS) -ladvapi32
+	    $(PKG_LIBS) -ladvapi32 -lcrypt32
 
 # Real Windows programs for the rig: the fake service and the benchmark's
 # reference wait loop.
