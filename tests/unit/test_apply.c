@@ -15,6 +15,7 @@
 
 #include "core/apply.h"
 #include "reg/regfile.h"
+#include "util/sysutil.h"
 #include "mock_backend.h"
 
 #define KEY "HKLM\\SOFTWARE\\Microsoft\\SMS\\SMS_CLOUD_PROXYCONNECTOR"
@@ -364,6 +365,10 @@ test_failing_rollback_reports_exact_state(void **state)
 		}
 		seen_failed = 1;
 		assert_string_equal(rep->outcome, "failed");
+		/* Never written: unchanged, even when it cannot be read. */
+		if (strstr(m.log, "write:Level") == NULL)
+			assert_string_equal(rep->settings[1].state,
+			    "unchanged");
 		for (k = 0; k < rep->nsettings; k++) {
 			const struct report_setting *rs = &rep->settings[k];
 			const struct mock_value *v = mock_find(&m, rs->key,
@@ -819,6 +824,133 @@ test_unwritable_report_without_change_is_an_error(void **state)
 	mock_clear(&m);
 }
 
+struct first_write {
+	int seen;
+	char path[512];
+};
+
+/* Checks, at the first write, that the report on disk already says the
+ * apply is in progress. */
+static void
+report_first(struct mock_machine *m, const char *op, const char *arg)
+{
+	struct first_write *fw = m->ctx;
+	unsigned char *buf;
+	size_t len;
+	struct cm_err err;
+
+	(void)arg;
+	if (strcmp(op, "write") != 0 || fw->seen)
+		return;
+	fw->seen = 1;
+	assert_int_equal(sys_read_file(fw->path, &buf, &len, &err), 0);
+	assert_non_null(strstr((char *)buf, "\"in_progress\""));
+	free(buf);
+}
+
+static void
+test_report_on_disk_before_the_first_change(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	struct apply_opts o;
+	struct cm_err err;
+	struct first_write fw;
+	char dir[] = "/tmp/cmr-test-first-XXXXXX";
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	memset(&fw, 0, sizeof(fw));
+	snprintf(fw.path, sizeof(fw.path), "%s/r.json", dir);
+	machine_kb(&m);
+	m.on_call = report_first;
+	m.ctx = &fw;
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	o.report_path = fw.path;
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_CHANGED);
+	assert_true(fw.seen);
+	assert_string_equal(rep->outcome, "changed");
+	report_free(rep);
+	unlink(fw.path);
+	rmdir(dir);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* A service that is not restarted has no timings (-1: null in JSON). */
+static void
+test_service_not_restarted_has_no_timings(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[0].state = SVC_STOPPED;
+	m.services[1].state = SVC_STOPPED;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
+	assert_string_equal(rep->services[0].action, "none");
+	assert_int_equal(rep->services[0].stop_ms, -1);
+	assert_int_equal(rep->services[0].start_ms, -1);
+	assert_int_equal(mock_service(&m, "SMS_EXECUTIVE")->state,
+	    SVC_STOPPED);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* The second start of SMS_EXECUTIVE (the rollback's restart) fails. */
+static void
+fail_second_start(struct mock_machine *m, const char *op, const char *arg)
+{
+	int *n = m->ctx;
+
+	if (strcmp(op, "start") == 0 && strcmp(arg, "SMS_EXECUTIVE") == 0 &&
+	    ++*n == 2)
+		m->services[0].fail_start = 1;
+}
+
+/* The restart did not take (same pid) and the rollback's restart fails
+ * too: the rollback's error is in the report, the service is started
+ * once more and its dependent too, and the result is exit 5. */
+static void
+test_rollback_restart_failing_is_reported(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	struct apply_opts o;
+	struct cm_err err;
+	size_t i;
+	int n = 0, seen = 0;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[0].keep_pid = 1;
+	m.on_call = fail_second_start;
+	m.ctx = &n;
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_FAILED);
+	assert_non_null(strstr(err.msg, "still has pid"));
+	assert_int_equal(verbose(&m), 0);
+	assert_string_equal(rep->settings[0].state, "restored");
+	assert_string_equal(rep->services[0].state, "rollback_failed");
+	assert_int_equal(mock_service(&m, "SMS_EXECUTIVE")->state, SVC_RUNNING);
+	assert_int_equal(mock_service(&m, "SMS_DEP")->state, SVC_RUNNING);
+	assert_int_equal(n, 3);
+	for (i = 0; i < rep->nerrors; i++)
+		seen |= strcmp(rep->errors[i].step, "rollback") == 0 &&
+		    strstr(rep->errors[i].message, "failed to start") != NULL;
+	assert_true(seen);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
 int
 main(void)
 {
@@ -842,6 +974,9 @@ main(void)
 		cmocka_unit_test(test_rollback_removes_only_the_level_it_created),
 		cmocka_unit_test(test_backup_puts_32bit_values_under_wow6432node),
 		cmocka_unit_test(test_unwritable_report_without_change_is_an_error),
+		cmocka_unit_test(test_report_on_disk_before_the_first_change),
+		cmocka_unit_test(test_service_not_restarted_has_no_timings),
+		cmocka_unit_test(test_rollback_restart_failing_is_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1394,6 +1394,35 @@ test_pending_dependents_are_active(void **state)
 	assert_int_equal(query(m, "A").state, SVC_STOPPED);
 }
 
+/* A key line the file did not have (the pid of a service first started)
+ * ends like the file's other lines, also as the new last line. */
+static void
+test_inserted_line_ends_like_the_file(void **state)
+{
+	struct machine *m = *state;
+	unsigned char *buf;
+	size_t len;
+
+	put_text(m->svc, "[A]\r\nstate = running\r\npid = 4\r\n"
+	    "[S]\r\nstate = stopped\r\n");
+	open_m(m);
+	assert_int_equal(start(m, "S", 100), 0);
+	buf = slurp(m->svc, &len);
+	assert_int_equal(len, strlen("[A]\r\nstate = running\r\npid = 4\r\n"
+	    "[S]\r\nstate = running\r\npid = 5\r\n"));
+	assert_memory_equal(buf, "[A]\r\nstate = running\r\npid = 4\r\n"
+	    "[S]\r\nstate = running\r\npid = 5\r\n", len);
+	free(buf);
+	put_text(m->svc, "[S]\nstate = stopped\n[T]\nstate = stopped\n");
+	assert_int_equal(start(m, "S", 100), 0);
+	buf = slurp(m->svc, &len);
+	assert_int_equal(len, strlen("[S]\nstate = running\npid = 1\n"
+	    "[T]\nstate = stopped\n"));
+	assert_memory_equal(buf, "[S]\nstate = running\npid = 1\n"
+	    "[T]\nstate = stopped\n", len);
+	free(buf);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1429,6 +1458,7 @@ main(void)
 		T(test_transition_taking_exactly_its_timeout),
 		T(test_start_at_the_largest_pid),
 		T(test_pending_dependents_are_active),
+		T(test_inserted_line_ends_like_the_file),
 		cmocka_unit_test(test_sample_utf16_is_the_utf8_source),
 		cmocka_unit_test(test_simsvc_open_missing),
 	};

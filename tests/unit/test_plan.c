@@ -341,6 +341,33 @@ test_not_stopped_services_restart(void **state)
 	}
 }
 
+/* plan_free leaves an empty plan behind: freeing it again is harmless. */
+static void
+test_plan_free_twice(void **state)
+{
+	struct profile *p = mk_profile(1, 0);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 0 };
+	(void)state;
+
+	mk_obs(&o, vals, 1, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), 0);
+	plan_free(&pl);
+	assert_null(pl.settings);
+	assert_null(pl.services);
+	assert_int_equal(pl.nsettings, 0);
+	assert_int_equal(pl.changes, 0);
+	plan_free(&pl);
+	plan_free(NULL);
+	observation_free(&o);
+	assert_null(o.settings);
+	observation_free(&o);
+	observation_free(NULL);
+	profile_free(p);
+}
+
 /* The names the report and the text output use. */
 static void
 test_action_names(void **state)
@@ -370,6 +397,7 @@ main(void)
 		cmocka_unit_test(test_toggle_with_some_settings_off),
 		cmocka_unit_test(test_not_stopped_services_restart),
 		cmocka_unit_test(test_action_names),
+		cmocka_unit_test(test_plan_free_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
