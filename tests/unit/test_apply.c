@@ -951,6 +951,74 @@ test_rollback_restart_failing_is_reported(void **state)
 	mock_clear(&m);
 }
 
+/* The start fails, and the rollback's start fails too: the rollback's
+ * error is reported, the dependent is left stopped, and it is exit 5. */
+static void
+test_rollback_start_failing_is_reported(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	size_t i;
+	int seen = 0;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[0].fail_start = 2;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_FAILED);
+	assert_int_equal(verbose(&m), 0);
+	assert_string_equal(rep->outcome, "failed");
+	assert_string_equal(rep->settings[0].state, "restored");
+	assert_string_equal(rep->services[0].state, "rollback_failed");
+	assert_int_equal(mock_service(&m, "SMS_EXECUTIVE")->state, SVC_STOPPED);
+	assert_int_equal(mock_service(&m, "SMS_DEP")->state, SVC_STOPPED);
+	for (i = 0; i < rep->nerrors; i++)
+		seen |= strcmp(rep->errors[i].step, "rollback") == 0 &&
+		    strstr(rep->errors[i].message, "failed to start") != NULL;
+	assert_true(seen);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* Fails the third read of VerboseLogging (the rollback's read-back). */
+static void
+fail_third_read(struct mock_machine *m, const char *op, const char *arg)
+{
+	int *n = m->ctx;
+
+	if (strcmp(op, "read") == 0 && strcmp(arg, "VerboseLogging") == 0 &&
+	    ++*n == 3)
+		m->fail_at = m->calls;
+}
+
+/* The rollback could not read the value back, so it counts as failed; the
+ * final read finds it as before, and the report says so: "unchanged". */
+static void
+test_unverified_rollback_settles_by_what_is_read(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	int n = 0;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[0].fail_start = 1;
+	m.on_call = fail_third_read;
+	m.ctx = &n;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_FAILED);
+	assert_int_equal(n, 4);
+	assert_int_equal(verbose(&m), 0);
+	assert_string_equal(rep->outcome, "failed");
+	assert_true(rep->settings[0].after.known);
+	assert_string_equal(rep->settings[0].state, "unchanged");
+	assert_string_equal(rep->services[0].state, "started_again");
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
 int
 main(void)
 {
@@ -977,6 +1045,8 @@ main(void)
 		cmocka_unit_test(test_report_on_disk_before_the_first_change),
 		cmocka_unit_test(test_service_not_restarted_has_no_timings),
 		cmocka_unit_test(test_rollback_restart_failing_is_reported),
+		cmocka_unit_test(test_rollback_start_failing_is_reported),
+		cmocka_unit_test(test_unverified_rollback_settles_by_what_is_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
