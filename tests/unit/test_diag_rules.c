@@ -481,6 +481,80 @@ test_chain_cut_at_end_of_file(void **state)
 	free_files();
 }
 
+/* The evidence text of one CMTrace message made of pad 'a's, then tail. */
+static void
+kept_text(size_t pad, const char *tail, char *out, size_t room)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	char msg[1200], text[1400];
+
+	memset(msg, 0, sizeof(msg));
+	memset(msg, 'a', pad);
+	strcat(msg, tail);
+	strcat(msg, " CMGService_Invalid_Token");
+	snprintf(text, sizeof(text), "<![LOG[%s]LOG]!><time=\"1:00:00.000+000\""
+	    " date=\"1-2-2026\">\n", msg);
+	feed_text(r, "cut.log", text);
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cmg-token-invalid", NULL));
+	snprintf(out, room, "%s", fd->ev[0].text);
+	diag_rules_free(r);
+	free_files();
+}
+
+/* Evidence cut to DIAG_TEXT_MAX - 1 bytes keeps every whole character and
+ * drops one cut short, whatever its length (2 or 4 bytes). */
+static void
+test_evidence_cut_at_character_boundaries(void **state)
+{
+	char got[DIAG_TEXT_MAX];
+	(void)state;
+
+	/* A 2-byte character that ends exactly at the cut: kept. */
+	kept_text(DIAG_TEXT_MAX - 3, "\xc3\xa9xyz", got, sizeof(got));
+	assert_int_equal(strlen(got), DIAG_TEXT_MAX - 1);
+	assert_memory_equal(got + DIAG_TEXT_MAX - 3, "\xc3\xa9", 2);
+	/* A 2-byte character cut after its first byte: dropped. */
+	kept_text(DIAG_TEXT_MAX - 2, "\xc3\xa9xyz", got, sizeof(got));
+	assert_int_equal(strlen(got), DIAG_TEXT_MAX - 2);
+	/* A 4-byte character (lead byte 0xF0) with 3 of its 4 bytes in. */
+	kept_text(DIAG_TEXT_MAX - 4, "\xf0\x9f\x98\x80xyz", got, sizeof(got));
+	assert_int_equal(strlen(got), DIAG_TEXT_MAX - 4);
+	/* ... and one that ends exactly at the cut: kept. */
+	kept_text(DIAG_TEXT_MAX - 5, "\xf0\x9f\x98\x80xyz", got, sizeof(got));
+	assert_int_equal(strlen(got), DIAG_TEXT_MAX - 1);
+	/* A 3-byte character with 2 of its 3 bytes in. */
+	kept_text(DIAG_TEXT_MAX - 3, "\xe2\x82\xacxyz", got, sizeof(got));
+	assert_int_equal(strlen(got), DIAG_TEXT_MAX - 3);
+}
+
+/* A client address of DIAG_ADDR_MAX characters or more is kept cut to
+ * DIAG_ADDR_MAX - 1, and still groups its requests. */
+static void
+test_long_client_address(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	char addr[DIAG_ADDR_MAX + 1], text[600];
+	(void)state;
+
+	memset(addr, 0, sizeof(addr));
+	memset(addr, 'f', DIAG_ADDR_MAX);
+	snprintf(text, sizeof(text), "#Fields: c-ip cs-uri-stem sc-status "
+	    "sc-substatus\n%s /SMS_MP/.sms_aut 403 16\n"
+	    "%s /SMS_MP/.sms_aut 403 16\n", addr, addr);
+	feed_text(r, "iis.log", text);
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "iis-403-16", NULL));
+	assert_int_equal(fd->nclients, 1);
+	assert_int_equal(strlen(fd->clients[0].addr), DIAG_ADDR_MAX - 1);
+	assert_int_equal(fd->clients[0].count, 2);
+	assert_int_equal(fd->count, 2);
+	diag_rules_free(r);
+	free_files();
+}
+
 int
 main(void)
 {
@@ -497,6 +571,8 @@ main(void)
 		cmocka_unit_test(test_joined_line_without_rejection),
 		cmocka_unit_test(test_second_chain_counts_only),
 		cmocka_unit_test(test_chain_cut_at_end_of_file),
+		cmocka_unit_test(test_evidence_cut_at_character_boundaries),
+		cmocka_unit_test(test_long_client_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
