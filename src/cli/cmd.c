@@ -103,7 +103,7 @@ revert_profile(const struct report *rep, const char *path,
     struct profile **out, struct cm_err *err)
 {
 	struct profile *p;
-	char why[256];
+	struct cm_err e;
 	size_t i;
 
 	if ((p = profile_new(rep->profile_path, rep->profile_name)) == NULL)
@@ -124,11 +124,12 @@ revert_profile(const struct report *rep, const char *path,
 		}
 		/* A report is input like a profile: its keys get the same
 		 * canonical form before they reach a backend. */
-		if ((s->key = profile_canon_key(rs->key, why,
-		    sizeof(why))) == NULL) {
+		if ((s->key = profile_canon_key(rs->key, &e)) == NULL) {
 			profile_free(p);
+			if (e.kind == CM_ERR_NOMEM)
+				return cm_err_nomem(err);
 			return cm_err_set(err, CM_ERR_INPUT, 0,
-			    "%s: settings[%zu].key: %s", path, i, why);
+			    "%s: settings[%zu].key: %s", path, i, e.msg);
 		}
 		if ((s->value = strdup(rs->value)) == NULL ||
 		    (s->id = strdup(rs->value)) == NULL ||

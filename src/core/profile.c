@@ -431,15 +431,14 @@ static int
 build_data(struct stage *st, const struct section *sec, int k,
     uint32_t type, struct regval *out)
 {
-	char why[160];
+	struct cm_err e;
 
-	if (regval_parse(out, type, sec->f[k].text, why, sizeof(why)) == 0)
+	if (regval_parse(out, type, sec->f[k].text, &e) == 0)
 		return 0;
-	/* regval_parse() reports allocation failure only as this reason. */
-	if (strcmp(why, "out of memory") == 0)
+	if (e.kind == CM_ERR_NOMEM)
 		return fail_nomem(st);
 	return fail(st, sec->f[k].line, "%s does not fit %s: %s: %s",
-	    sect_keys[SECT_SETTING][k], regtype_name(type), why,
+	    sect_keys[SECT_SETTING][k], regtype_name(type), e.msg,
 	    type_hint(type));
 }
 
@@ -490,14 +489,13 @@ build_target(struct stage *st, const struct section *sec,
     struct profile_setting *ps)
 {
 	const struct field *f = sec->f;
-	char why[160];
+	struct cm_err e;
 
-	if ((ps->key = profile_canon_key(f[SK_KEY].text, why,
-	    sizeof(why))) == NULL) {
-		if (strcmp(why, "out of memory") == 0)
+	if ((ps->key = profile_canon_key(f[SK_KEY].text, &e)) == NULL) {
+		if (e.kind == CM_ERR_NOMEM)
 			return fail_nomem(st);
 		return fail(st, f[SK_KEY].line, "bad key \"%s\": %s",
-		    f[SK_KEY].text, why);
+		    f[SK_KEY].text, e.msg);
 	}
 	if (names_wow64_node(ps->key))
 		return fail(st, f[SK_KEY].line, "key names WOW6432Node: write "
@@ -727,21 +725,18 @@ profile_load(const char *path, struct profile **out, struct cm_err *err)
 	return rc;
 }
 
-/* Sets why (which may be NULL) and returns NULL. */
+/* A reason the key is refused (CM_ERR_INPUT).  Returns NULL. */
 static char *
-canon_fail(char *why, size_t whylen, const char *fmt, ...)
-    CM_PRINTFLIKE(3, 4);
+canon_fail(struct cm_err *err, const char *fmt, ...) CM_PRINTFLIKE(2, 3);
 
 static char *
-canon_fail(char *why, size_t whylen, const char *fmt, ...)
+canon_fail(struct cm_err *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (why != NULL && whylen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	cm_err_vset(err, CM_ERR_INPUT, 0, fmt, ap);
+	va_end(ap);
 	return NULL;
 }
 
@@ -787,33 +782,36 @@ bad_component(const char *s, size_t n)
 }
 
 char *
-profile_canon_key(const char *path, char *why, size_t whylen)
+profile_canon_key(const char *path, struct cm_err *err)
 {
 	const char *p, *bad;
 	size_t hive, n, out = 0, ncomp = 0;
 	char *key;
 
 	if (path == NULL || path[0] == '\0')
-		return canon_fail(why, whylen,
+		return canon_fail(err,
 		    "empty: write HKLM\\SOFTWARE\\...");
 	if (!utf8_valid(path, strlen(path)))
-		return canon_fail(why, whylen, "not valid UTF-8");
+		return canon_fail(err, "not valid UTF-8");
 	hive = strcspn(path, "\\");
 	if (!hive_is(path, hive, "HKLM") &&
 	    !hive_is(path, hive, "HKEY_LOCAL_MACHINE")) {
 		if (other_hive(path, hive))
-			return canon_fail(why, whylen, "%.*s is not HKLM: only "
+			return canon_fail(err, "%.*s is not HKLM: only "
 			    "machine-wide keys under HKLM\\ or "
 			    "HKEY_LOCAL_MACHINE\\ are supported", (int)hive,
 			    path);
 		if (memchr(path, '/', hive) != NULL)
-			return canon_fail(why, whylen, "registry paths use "
+			return canon_fail(err, "registry paths use "
 			    "backslashes: write HKLM\\SOFTWARE\\...");
-		return canon_fail(why, whylen, "not a full path: start it with "
+		return canon_fail(err, "not a full path: start it with "
 		    "HKLM\\ or HKEY_LOCAL_MACHINE\\");
 	}
-	if ((key = malloc(strlen(path) + 5)) == NULL)
-		return canon_fail(why, whylen, "out of memory");
+	/* "HKLM" is no longer than the root key name it replaces. */
+	if ((key = malloc(strlen(path) + 1)) == NULL) {
+		cm_err_nomem(err);
+		return NULL;
+	}
 	memcpy(key, "HKLM", 4);
 	out = 4;
 	for (p = path + hive; *p != '\0'; p += n) {
@@ -823,7 +821,7 @@ profile_canon_key(const char *path, char *why, size_t whylen)
 			continue;
 		if ((bad = bad_component(p, n)) != NULL) {
 			free(key);
-			return canon_fail(why, whylen, "%s", bad);
+			return canon_fail(err, "%s", bad);
 		}
 		key[out++] = '\\';
 		memcpy(key + out, p, n);
@@ -833,7 +831,7 @@ profile_canon_key(const char *path, char *why, size_t whylen)
 	key[out] = '\0';
 	if (ncomp == 0) {
 		free(key);
-		return canon_fail(why, whylen, "names no key under HKLM: write "
+		return canon_fail(err, "names no key under HKLM: write "
 		    "HKLM\\SOFTWARE\\...");
 	}
 	return key;

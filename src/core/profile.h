@@ -81,8 +81,10 @@ int profile_parse(const char *path, const char *text, size_t len,
 
 /* Canonicalises a registry key path: accepts HKLM\ or HKEY_LOCAL_MACHINE\
  * (any case), collapses doubled separators, drops a trailing one.  Returns
- * a malloc'd "HKLM\\..." or NULL with a reason in why. */
-char *profile_canon_key(const char *path, char *why, size_t whylen);
+ * a malloc'd "HKLM\\..." (the caller frees it), or NULL with err filled:
+ * CM_ERR_INPUT with a short reason that the caller puts after its own file
+ * and line, or CM_ERR_NOMEM.  err may be NULL. */
+char *profile_canon_key(const char *path, struct cm_err *err);
 
 /* Frees p and everything it owns. NULL is a no-op. */
 void profile_free(struct profile *p);

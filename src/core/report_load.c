@@ -236,27 +236,10 @@ get_time(struct ld *l, const json_t *o, const char *key, time_t *out)
 }
 
 static int
-is_hex(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
-
-static int
-hex_nibble(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return c - 'A' + 10;
-}
-
-static int
 data_qword(struct ld *l, const char *w, const json_t *j, struct regval *out)
 {
 	const char *s = json_string_value(j);
-	char why[128];
+	struct cm_err e;
 	size_t i;
 
 	if (json_is_integer(j)) {
@@ -273,8 +256,8 @@ data_qword(struct ld *l, const char *w, const json_t *j, struct regval *out)
 	for (i = 0; s[i] != '\0'; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return bad(l, w, "\"%s\" is not a decimal REG_QWORD", s);
-	if (regval_parse(out, REGT_QWORD, s, why, sizeof(why)) != 0)
-		return bad(l, w, "REG_QWORD %s", why);
+	if (regval_parse(out, REGT_QWORD, s, &e) != 0)
+		return bad(l, w, "REG_QWORD %s", e.msg);
 	return 0;
 }
 
@@ -322,7 +305,7 @@ data_bytes(struct ld *l, const char *w, uint32_t type, const char *tname,
 		    kind(j));
 	n = strlen(s);
 	for (i = 0; i < n; i++)
-		if (!is_hex((unsigned char)s[i]))
+		if (text_hexval((unsigned char)s[i]) < 0)
 			return bad(l, w, "%s data is not hex (character %zu)",
 			    tname, i + 1);
 	if (n % 2 != 0)
@@ -331,8 +314,8 @@ data_bytes(struct ld *l, const char *w, uint32_t type, const char *tname,
 	if ((b = malloc(n / 2 + 1)) == NULL)
 		return cm_err_nomem(l->err);
 	for (i = 0; i < n / 2; i++)
-		b[i] = (unsigned char)(hex_nibble(s[2 * i]) << 4 |
-		    hex_nibble(s[2 * i + 1]));
+		b[i] = (unsigned char)(text_hexval(s[2 * i]) << 4 |
+		    text_hexval(s[2 * i + 1]));
 	if (regval_set_bytes(out, type, b, n / 2) != 0)
 		rc = cm_err_nomem(l->err);
 	free(b);
@@ -775,6 +758,43 @@ blank(const unsigned char *b, size_t n)
 	return 1;
 }
 
+/* Set when an allocation jansson asked for failed (load_json), and the
+ * allocator that was installed before. */
+static int json_alloc_failed;
+static json_malloc_t json_next_malloc;
+
+static void *
+json_malloc(size_t n)
+{
+	void *p = json_next_malloc(n);
+
+	if (p == NULL)
+		json_alloc_failed = 1;
+	return p;
+}
+
+/* json_loadb, telling an allocation failure from a syntax error: jansson's
+ * lexer reports a string it could not allocate as "invalid token", so its
+ * allocator is watched while it parses (cmremedy is single-threaded). */
+static json_t *
+load_json(const unsigned char *buf, size_t len, json_error_t *je,
+    int *nomem)
+{
+	json_malloc_t old_malloc;
+	json_free_t old_free;
+	json_t *root;
+
+	json_get_alloc_funcs(&old_malloc, &old_free);
+	json_next_malloc = old_malloc;
+	json_set_alloc_funcs(json_malloc, old_free);
+	json_alloc_failed = 0;
+	root = json_loadb((const char *)buf, len,
+	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, je);
+	*nomem = json_alloc_failed;
+	json_set_alloc_funcs(old_malloc, old_free);
+	return root;
+}
+
 int
 report_load(const char *path, struct report **out, struct cm_err *err)
 {
@@ -784,7 +804,7 @@ report_load(const char *path, struct report **out, struct cm_err *err)
 	json_error_t je;
 	json_t *root;
 	struct report *r;
-	int rc;
+	int rc, nomem;
 
 	*out = NULL;
 	/* sys_read_file rather than json_load_file: the same size limit and
@@ -808,12 +828,12 @@ report_load(const char *path, struct report **out, struct cm_err *err)
 		return cm_err_set(err, CM_ERR_INPUT, 0, "%s:%zu: NUL byte: a "
 		    "binary file, not a JSON report", path, line);
 	}
-	root = json_loadb((const char *)buf, len,
-	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+	root = load_json(buf, len, &je, &nomem);
 	free(buf);
 	/* jansson names every syntax error; a failure without a text is its
 	 * lexer failing to allocate before it read anything. */
-	if (root == NULL && (json_error_code(&je) == json_error_out_of_memory ||
+	if (root == NULL && (nomem ||
+	    json_error_code(&je) == json_error_out_of_memory ||
 	    je.text[0] == '\0'))
 		return cm_err_nomem(err);
 	if (root == NULL)

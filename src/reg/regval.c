@@ -4,6 +4,7 @@
 #include "regval.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,45 +199,48 @@ regval_multi_next(const struct regval *v, const char *p)
 	return p;
 }
 
+/* A reason the text does not fit its type (CM_ERR_INPUT).  Returns -1. */
+static int
+bad(struct cm_err *err, const char *fmt, ...) CM_PRINTFLIKE(2, 3);
+
+static int
+bad(struct cm_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cm_err_vset(err, CM_ERR_INPUT, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* Parses an unsigned decimal or 0x-hex number no larger than max. */
 static int
-parse_uint(const char *s, uint64_t max, uint64_t *out, char *why,
-    size_t whylen)
+parse_uint(const char *s, uint64_t max, uint64_t *out, struct cm_err *err)
 {
 	uint64_t v = 0, base = 10, d;
 	const char *p = s;
+	int h;
 
-	if (*p == '\0') {
-		snprintf(why, whylen, "empty number");
-		return -1;
-	}
-	if (*p == '-' || *p == '+') {
-		snprintf(why, whylen, "'%s': no sign allowed (0 .. 0x%" PRIX64
-		    ")", s, max);
-		return -1;
-	}
+	if (*p == '\0')
+		return bad(err, "empty number");
+	if (*p == '-' || *p == '+')
+		return bad(err, "'%s': no sign allowed (0 .. 0x%" PRIX64 ")",
+		    s, max);
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;
 		p += 2;
-		if (*p == '\0') {
-			snprintf(why, whylen, "'%s': no hex digits after 0x", s);
-			return -1;
-		}
+		if (*p == '\0')
+			return bad(err, "'%s': no hex digits after 0x", s);
 	}
 	for (; *p != '\0'; p++) {
-		int h = text_hexval((unsigned char)*p);
-
-		if (h >= 0 && (uint64_t)h < base)
-			d = (uint64_t)h;
-		else {
-			snprintf(why, whylen, "'%s': not a %s number", s,
+		if ((h = text_hexval((unsigned char)*p)) < 0 ||
+		    (uint64_t)h >= base)
+			return bad(err, "'%s': not a %s number", s,
 			    base == 16 ? "hex" : "decimal");
-			return -1;
-		}
-		if (v > (max - d) / base) {
-			snprintf(why, whylen, "'%s' is above 0x%" PRIX64, s, max);
-			return -1;
-		}
+		d = (uint64_t)h;
+		if (v > (max - d) / base)
+			return bad(err, "'%s' is above 0x%" PRIX64, s, max);
 		v = v * base + d;
 	}
 	*out = v;
@@ -246,17 +250,15 @@ parse_uint(const char *s, uint64_t max, uint64_t *out, char *why,
 /* MULTI_SZ profile text: elements split at the two characters \0, \\ is a
  * backslash; any other backslash is literal (paths stay readable). */
 static int
-parse_multi(struct regval *out, const char *text, char *why, size_t whylen)
+parse_multi(struct regval *out, const char *text, struct cm_err *err)
 {
 	size_t n = strlen(text), i, j = 0;
 	unsigned char *b;
 
 	memset(out, 0, sizeof(*out));
 	out->type = REGT_MULTI_SZ;
-	if ((b = malloc(n + 2)) == NULL) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
+	if ((b = malloc(n + 2)) == NULL)
+		return cm_err_nomem(err);
 	for (i = 0; i < n; i++) {
 		if (text[i] == '\\' && text[i + 1] == '0') {
 			if (j == 0 || b[j - 1] == '\0')
@@ -280,14 +282,12 @@ parse_multi(struct regval *out, const char *text, char *why, size_t whylen)
 	return 0;
 empty:
 	free(b);
-	snprintf(why, whylen, "empty string in REG_MULTI_SZ list "
-	    "(a \\0 at the start, end, or twice in a row)");
-	return -1;
+	return bad(err, "empty string in REG_MULTI_SZ list (a \\0 at the "
+	    "start, end, or twice in a row)");
 }
 
-
 static int
-parse_binary(struct regval *out, const char *text, char *why, size_t whylen)
+parse_binary(struct regval *out, const char *text, struct cm_err *err)
 {
 	size_t n = strlen(text), j = 0, i = 0;
 	unsigned char *b;
@@ -295,21 +295,19 @@ parse_binary(struct regval *out, const char *text, char *why, size_t whylen)
 
 	memset(out, 0, sizeof(*out));
 	out->type = REGT_BINARY;
-	if ((b = malloc(n / 2 + 1)) == NULL) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
+	if ((b = malloc(n / 2 + 1)) == NULL)
+		return cm_err_nomem(err);
 	while (i < n) {
 		if (text[i] == ',' || text[i] == ' ' || text[i] == '\t') {
 			i++;
 			continue;
 		}
-		if ((hi = text_hexval((unsigned char)text[i])) < 0 || i + 1 >= n ||
+		if ((hi = text_hexval((unsigned char)text[i])) < 0 ||
+		    i + 1 >= n ||
 		    (lo = text_hexval((unsigned char)text[i + 1])) < 0) {
 			free(b);
-			snprintf(why, whylen, "not hex byte pairs at column %zu "
+			return bad(err, "not hex byte pairs at column %zu "
 			    "(write e.g. 01,ab,ff or 01abff)", i + 1);
-			return -1;
 		}
 		b[j++] = (unsigned char)(hi << 4 | lo);
 		i += 2;
@@ -325,41 +323,34 @@ parse_binary(struct regval *out, const char *text, char *why, size_t whylen)
 
 int
 regval_parse(struct regval *out, uint32_t type, const char *text,
-    char *why, size_t whylen)
+    struct cm_err *err)
 {
-	uint64_t num;
+	uint64_t num = 0;
 
 	memset(out, 0, sizeof(*out));
 	switch (type) {
 	case REGT_DWORD:
 	case REGT_QWORD:
 		if (parse_uint(text, type == REGT_DWORD ? 0xFFFFFFFFu :
-		    UINT64_MAX, &num, why, whylen) != 0)
+		    UINT64_MAX, &num, err) != 0)
 			return -1;
 		return regval_set_number(out, type, num);
 	case REGT_SZ:
 	case REGT_EXPAND_SZ:
-		if (!utf8_valid(text, strlen(text))) {
-			snprintf(why, whylen, "not valid UTF-8");
-			return -1;
-		}
-		if (regval_set_string(out, type, text) != 0) {
-			snprintf(why, whylen, "out of memory");
-			return -1;
-		}
+		if (!utf8_valid(text, strlen(text)))
+			return bad(err, "not valid UTF-8");
+		if (regval_set_string(out, type, text) != 0)
+			return cm_err_nomem(err);
 		return 0;
 	case REGT_MULTI_SZ:
-		if (!utf8_valid(text, strlen(text))) {
-			snprintf(why, whylen, "not valid UTF-8");
-			return -1;
-		}
-		return parse_multi(out, text, why, whylen);
+		if (!utf8_valid(text, strlen(text)))
+			return bad(err, "not valid UTF-8");
+		return parse_multi(out, text, err);
 	case REGT_BINARY:
-		return parse_binary(out, text, why, whylen);
+		return parse_binary(out, text, err);
 	default:
-		snprintf(why, whylen, "type %u cannot be given in a profile",
+		return bad(err, "type %u cannot be given in a profile",
 		    (unsigned)type);
-		return -1;
 	}
 }
 

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/err.h"
+
 enum regtype {
 	REGT_NONE = 0,
 	REGT_SZ = 1,
@@ -74,10 +76,12 @@ int regval_equal(const struct regval *a, const struct regval *b);
  *           add /d takes them); \\ is one backslash; empty text is the
  *           empty list; an empty element is refused
  *   BINARY  hex byte pairs, optionally separated by ',' or spaces
- * Returns 0, or -1 with a short reason ("above 0xFFFFFFFF") in why.
+ * Returns 0, or -1 with err filled: CM_ERR_INPUT with a short reason
+ * ("'5000000000' is above 0xFFFFFFFF") that the caller puts after its own
+ * file and line, or CM_ERR_NOMEM.
  */
 int regval_parse(struct regval *out, uint32_t type, const char *text,
-    char *why, size_t whylen);
+    struct cm_err *err);
 
 /* Builders. Each returns 0, or -1 on allocation failure / invalid input
  * (strings must be valid UTF-8 without NUL). */

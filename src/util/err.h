@@ -8,6 +8,7 @@
 #ifndef CM_ERR_H
 #define CM_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Format checking for printf-like functions, on every compiler we build
@@ -43,9 +44,14 @@ struct cm_err {
 };
 
 /* Records an error.  err may be NULL (the error is then dropped).  Returns
- * -1 so that callers can write `return cm_err_set(...)`. */
+ * -1 so that callers can write `return cm_err_set(...)`.  A message longer
+ * than the buffer ends in "..." so that a cut is never silent. */
 int cm_err_set(struct cm_err *err, enum cm_errkind kind, long sys,
     const char *fmt, ...) CM_PRINTFLIKE(4, 5);
+
+/* The same with a va_list, for functions that wrap it.  Returns -1. */
+int cm_err_vset(struct cm_err *err, enum cm_errkind kind, long sys,
+    const char *fmt, va_list ap) CM_PRINTFLIKE(4, 0);
 
 /* Shorthand for an allocation failure. Returns -1. */
 int cm_err_nomem(struct cm_err *err);

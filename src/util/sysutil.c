@@ -25,8 +25,9 @@ sys_read_file(const char *path, unsigned char **buf, size_t *len,
 	*buf = NULL;
 	*len = 0;
 	if ((f = fopen(path, "rb")) == NULL)
-		return cm_err_set(err, CM_ERR_SYSTEM, errno, "%s: cannot open: %s",
-		    path, strerror(errno));
+		return cm_err_set(err, errno == ENOMEM ? CM_ERR_NOMEM :
+		    CM_ERR_SYSTEM, errno, "%s: cannot open: %s", path,
+		    strerror(errno));
 	for (;;) {
 		if (n > SYS_MAX_FILE) {
 			fclose(f);

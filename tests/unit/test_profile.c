@@ -653,11 +653,11 @@ test_every_shipped_profile_loads(void **state)
 static void
 expect_key(const char *in, const char *want)
 {
-	char why[128];
-	char *k = profile_canon_key(in, why, sizeof(why));
+	struct cm_err e;
+	char *k = profile_canon_key(in, &e);
 
 	if (k == NULL)
-		fail_msg("%s: refused: %s", in, why);
+		fail_msg("%s: refused: %s", in, e.msg);
 	assert_string_equal(k, want);
 	free(k);
 }
@@ -665,13 +665,15 @@ expect_key(const char *in, const char *want)
 static void
 expect_key_refused(const char *in, const char *phrase)
 {
-	char why[128] = "";
-	char *k = profile_canon_key(in, why, sizeof(why));
+	struct cm_err e;
+	char *k;
 
-	if (k != NULL)
+	cm_err_clear(&e);
+	if ((k = profile_canon_key(in, &e)) != NULL)
 		fail_msg("%s: accepted as %s", in, k);
-	if (strstr(why, phrase) == NULL)
-		fail_msg("%s: reason \"%s\", want \"%s\"", in, why, phrase);
+	assert_int_equal(e.kind, CM_ERR_INPUT);
+	if (strstr(e.msg, phrase) == NULL)
+		fail_msg("%s: reason \"%s\", want \"%s\"", in, e.msg, phrase);
 }
 
 static void
@@ -712,7 +714,7 @@ test_canon_key(void **state)
 		memcpy(k, "HKLM\\", 5);
 		memset(k + 5, 'a', 255);
 		k[260] = '\0';
-		free(profile_canon_key(k, NULL, 0));
+		free(profile_canon_key(k, NULL));
 		expect_key(k, k);
 		k[260] = 'a';
 		k[261] = '\0';
@@ -722,8 +724,8 @@ test_canon_key(void **state)
 		k[5 + 510] = '\0';
 		expect_key(k, k);
 	}
-	/* why may be NULL */
-	assert_null(profile_canon_key("HKCU\\X", NULL, 0));
+	/* err may be NULL */
+	assert_null(profile_canon_key("HKCU\\X", NULL));
 }
 
 /* revert builds profiles by hand. */
@@ -746,7 +748,7 @@ test_build_by_hand(void **state)
 	assert_non_null(s = profile_add_setting(p));
 	assert_int_equal(s->present, 0);
 	assert_null(s->key);
-	s->key = profile_canon_key("HKLM\\A", NULL, 0);
+	s->key = profile_canon_key("HKLM\\A", NULL);
 	assert_int_equal(regval_set_string(&s->desired, REGT_SZ, "x"), 0);
 	assert_non_null(s = profile_add_setting(p));
 	assert_int_equal(p->nsettings, 2);

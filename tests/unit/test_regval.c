@@ -12,7 +12,7 @@
 #include "reg/regval.h"
 #include "util/utf.h"
 
-static char why[256];
+static struct cm_err e;
 
 static void
 test_dword_accepts_decimal_and_hex(void **state)
@@ -20,17 +20,14 @@ test_dword_accepts_decimal_and_hex(void **state)
 	struct regval v;
 	(void)state;
 
-	assert_int_equal(regval_parse(&v, REGT_DWORD, "1", why, sizeof why), 0);
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "1", &e), 0);
 	assert_int_equal(v.type, REGT_DWORD);
 	assert_int_equal(v.num, 1);
-	assert_int_equal(regval_parse(&v, REGT_DWORD, "0x0000000A", why,
-	    sizeof why), 0);
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "0x0000000A", &e), 0);
 	assert_int_equal(v.num, 10);
-	assert_int_equal(regval_parse(&v, REGT_DWORD, "0xFFFFFFFF", why,
-	    sizeof why), 0);
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "0xFFFFFFFF", &e), 0);
 	assert_int_equal(v.num, 0xFFFFFFFFu);
-	assert_int_equal(regval_parse(&v, REGT_DWORD, "4294967295", why,
-	    sizeof why), 0);
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "4294967295", &e), 0);
 	assert_int_equal(v.num, 0xFFFFFFFFu);
 }
 
@@ -44,14 +41,14 @@ test_dword_refuses_bad(void **state)
 	(void)state;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		why[0] = '\0';
-		assert_int_equal(regval_parse(&v, REGT_DWORD, bad[i], why,
-		    sizeof why), -1);
-		assert_true(why[0] != '\0');
+		e.msg[0] = '\0';
+		e.kind = CM_ERR_NONE;
+		assert_int_equal(regval_parse(&v, REGT_DWORD, bad[i], &e), -1);
+		assert_true(e.msg[0] != '\0');
+		assert_int_equal(e.kind, CM_ERR_INPUT);
 	}
-	assert_int_equal(regval_parse(&v, REGT_DWORD, "0x100000000", why,
-	    sizeof why), -1);
-	assert_non_null(strstr(why, "above 0xFFFFFFFF"));
+	assert_int_equal(regval_parse(&v, REGT_DWORD, "0x100000000", &e), -1);
+	assert_non_null(strstr(e.msg, "above 0xFFFFFFFF"));
 }
 
 static void
@@ -60,11 +57,10 @@ test_qword_full_range(void **state)
 	struct regval v;
 	(void)state;
 
-	assert_int_equal(regval_parse(&v, REGT_QWORD, "0xFFFFFFFFFFFFFFFF", why,
-	    sizeof why), 0);
+	assert_int_equal(regval_parse(&v, REGT_QWORD, "0xFFFFFFFFFFFFFFFF", &e), 0);
 	assert_true(v.num == UINT64_MAX);
 	assert_int_equal(regval_parse(&v, REGT_QWORD, "18446744073709551616",
-	    why, sizeof why), -1);
+	    &e), -1);
 }
 
 static void
@@ -75,7 +71,7 @@ test_multi_sz_separators(void **state)
 	(void)state;
 
 	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0C:\\dir\\0b\\\\0",
-	    why, sizeof why), 0);
+	    &e), 0);
 	assert_int_equal(regval_multi_count(&v), 3);
 	p = regval_multi_first(&v);
 	assert_string_equal(p, "a");
@@ -86,17 +82,14 @@ test_multi_sz_separators(void **state)
 	assert_null(regval_multi_next(&v, p));
 	regval_free(&v);
 
-	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "", why, sizeof why), 0);
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "", &e), 0);
 	assert_int_equal(v.len, 1);
 	assert_int_equal(regval_multi_count(&v), 0);
 	regval_free(&v);
 
-	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0\\0b", why,
-	    sizeof why), -1);
-	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "\\0a", why,
-	    sizeof why), -1);
-	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0", why,
-	    sizeof why), -1);
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0\\0b", &e), -1);
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "\\0a", &e), -1);
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0", &e), -1);
 }
 
 static void
@@ -106,17 +99,16 @@ test_binary(void **state)
 	char *h;
 	(void)state;
 
-	assert_int_equal(regval_parse(&v, REGT_BINARY, "01,AB, ff 10", why,
-	    sizeof why), 0);
+	assert_int_equal(regval_parse(&v, REGT_BINARY, "01,AB, ff 10", &e), 0);
 	assert_int_equal(v.len, 4);
 	h = regval_hex(v.data, v.len);
 	assert_string_equal(h, "01abff10");
 	free(h);
 	regval_free(&v);
-	assert_int_equal(regval_parse(&v, REGT_BINARY, "0", why, sizeof why), -1);
-	assert_int_equal(regval_parse(&v, REGT_BINARY, "zz", why, sizeof why),
+	assert_int_equal(regval_parse(&v, REGT_BINARY, "0", &e), -1);
+	assert_int_equal(regval_parse(&v, REGT_BINARY, "zz", &e),
 	    -1);
-	assert_int_equal(regval_parse(&v, REGT_BINARY, "", why, sizeof why), 0);
+	assert_int_equal(regval_parse(&v, REGT_BINARY, "", &e), 0);
 	assert_int_equal(v.len, 0);
 }
 
@@ -126,11 +118,11 @@ test_equal_and_copy(void **state)
 	struct regval a, b, c;
 	(void)state;
 
-	assert_int_equal(regval_parse(&a, REGT_SZ, "x", why, sizeof why), 0);
+	assert_int_equal(regval_parse(&a, REGT_SZ, "x", &e), 0);
 	assert_int_equal(regval_copy(&b, &a), 0);
 	assert_true(regval_equal(&a, &b));
 	assert_ptr_not_equal(a.data, b.data);
-	assert_int_equal(regval_parse(&c, REGT_EXPAND_SZ, "x", why, sizeof why),
+	assert_int_equal(regval_parse(&c, REGT_EXPAND_SZ, "x", &e),
 	    0);
 	assert_false(regval_equal(&a, &c));   /* type matters */
 	regval_free(&c);
