@@ -62,6 +62,32 @@ backend_close(struct backend *b)
 		b->ops->close(b);
 }
 
+int
+backend_may_change(struct backend *b, struct cm_err *err)
+{
+	return b->ops->may_change(b, err);
+}
+
+int
+backend_elevation_check(unsigned long (*query)(void *ctx, int *elevated),
+    void *ctx, struct cm_err *err)
+{
+	unsigned long e;
+	int elevated = 0;
+
+	if ((e = query(ctx, &elevated)) != 0)
+		return cm_err_set(err, CM_ERR_SYSTEM, (long)e, "cannot tell "
+		    "whether this process is elevated (its token query "
+		    "failed with system error %lu): run cmremedy from an "
+		    "elevated prompt", e);
+	if (!elevated)
+		return cm_err_set(err, CM_ERR_SYSTEM, 0, "changing the "
+		    "registry and restarting services needs administrator "
+		    "rights: run cmremedy from an elevated prompt (Run as "
+		    "administrator); nothing was changed");
+	return 0;
+}
+
 void
 backend_free_names(char **names, size_t n)
 {

@@ -21,7 +21,7 @@
 #include "util/err.h"
 #include "reg/regval.h"
 
-#define BACKEND_OPS_VERSION 1
+#define BACKEND_OPS_VERSION 2
 
 /* Windows SERVICE_* state numbers. */
 enum svc_state {
@@ -89,6 +89,11 @@ struct backend_ops {
 
 	/* Releases the backend and b itself. */
 	void (*close)(struct backend *b);
+
+	/* (version 2) Whether this process may change the machine at all,
+	 * asked before the first change: 0, or -1 with err (CM_ERR_SYSTEM)
+	 * saying what to do.  win32: the process token must be elevated. */
+	int (*may_change)(struct backend *b, struct cm_err *err);
 };
 
 struct backend {
@@ -106,6 +111,18 @@ int backend_open(const char *spec, struct backend **out, struct cm_err *err);
 
 /* Closes and frees b. NULL is a no-op. */
 void backend_close(struct backend *b);
+
+/* b->ops->may_change: apply, toggle and revert call it before anything,
+ * report folders included, is touched. */
+int backend_may_change(struct backend *b, struct cm_err *err);
+
+/* The elevation decision of the win32 backend, apart from the token query
+ * so that tests can stand in for the token (Wine runs every process
+ * elevated).  query returns 0 and sets *elevated, or returns the system
+ * error number of a failed query.  0 if elevated; else -1 with err
+ * (CM_ERR_SYSTEM, exit 3): "run cmremedy from an elevated prompt". */
+int backend_elevation_check(unsigned long (*query)(void *ctx, int *elevated),
+    void *ctx, struct cm_err *err);
 
 /* Frees an array from svc_dependents. */
 void backend_free_names(char **names, size_t n);

@@ -846,6 +846,38 @@ w32_close(struct backend *b)
 	free(b);
 }
 
+/* ---- elevation --------------------------------------------------------- */
+
+/* TokenElevation of our own token: TOKEN_QUERY is all it needs. */
+static unsigned long
+token_elevated(void *ctx, int *elevated)
+{
+	TOKEN_ELEVATION te;
+	HANDLE tok;
+	DWORD n, e;
+
+	(void)ctx;
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+		return GetLastError();
+	if (!GetTokenInformation(tok, TokenElevation, &te, sizeof(te), &n)) {
+		e = GetLastError();
+		CloseHandle(tok);
+		return e;
+	}
+	CloseHandle(tok);
+	*elevated = te.TokenIsElevated != 0;
+	return 0;
+}
+
+/* An administrator's unelevated token gets access denied on HKLM writes
+ * and SERVICE_STOP: refuse before the first change rather than half way. */
+static int
+w32_may_change(struct backend *b, struct cm_err *err)
+{
+	(void)b;
+	return backend_elevation_check(token_elevated, NULL, err);
+}
+
 static const struct backend_ops w32_ops = {
 	BACKEND_OPS_VERSION,
 	"win32",
@@ -858,7 +890,8 @@ static const struct backend_ops w32_ops = {
 	w32_svc_dependents,
 	w32_svc_stop,
 	w32_svc_start,
-	w32_close
+	w32_close,
+	w32_may_change
 };
 
 int

@@ -14,28 +14,39 @@
 #include "core/profile.h"
 #include "core/report.h"
 #include "report_text.h"
+#include "util/compat.h"
 #include "util/sysutil.h"
+#include "util/text.h"
 
 char *
-cmd_default_report_dir(void)
+cmd_default_report_dir(int *system_wide)
 {
-	const char *env = getenv("CMREMEDY_REPORT_DIR"), *base;
-	char *dir;
+	char *env = cm_getenv("CMREMEDY_REPORT_DIR"), *base, *dir;
 	size_t n;
 
+	*system_wide = 0;
 	if (env != NULL && *env != '\0')
-		return strdup(env);
+		return env;
+	free(env);
 #ifdef _WIN32
-	base = getenv("ProgramData");
-	if (base == NULL || *base == '\0')
-		base = "C:\\ProgramData";
+	*system_wide = 1;
+	base = cm_getenv("ProgramData");
+	if (base == NULL || *base == '\0') {
+		free(base);
+		base = strdup("C:\\ProgramData");
+	}
+	if (base == NULL)
+		return NULL;
 	n = strlen(base) + 32;
 	if ((dir = malloc(n)) != NULL)
 		snprintf(dir, n, "%s\\cmremedy\\reports", base);
+	free(base);
 	return dir;
 #else
-	if (geteuid() == 0)
+	if (geteuid() == 0) {
+		*system_wide = 1;
 		return strdup("/var/lib/cmremedy/reports");
+	}
 	if ((base = getenv("XDG_STATE_HOME")) != NULL && *base == '/') {
 		n = strlen(base) + 32;
 		if ((dir = malloc(n)) != NULL)
@@ -58,9 +69,10 @@ static int
 report_paths(const struct cli *c, const char *profile_name, char **report,
     char **backup, struct cm_err *err)
 {
-	char *dir = NULL, stamp[32];
+	char *dir = NULL, *name, stamp[32];
 	const char *ext;
 	size_t n, base;
+	int system_wide;
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -69,22 +81,31 @@ report_paths(const struct cli *c, const char *profile_name, char **report,
 		if ((*report = strdup(c->report)) == NULL)
 			return cm_err_nomem(err);
 	} else {
-		if ((dir = cmd_default_report_dir()) == NULL)
+		if ((dir = cmd_default_report_dir(&system_wide)) == NULL)
 			return cm_err_nomem(err);
-		if (sys_mkdir_p(dir, err) != 0) {
+		/* Reports record registry data and are read back by revert:
+		 * the system's own folder and its reports are for
+		 * administrators only. */
+		if ((system_wide ? sys_mkdir_private(dir, 2, err) :
+		    sys_mkdir_p(dir, err)) != 0) {
 			free(dir);
 			return -1;
 		}
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		n = strlen(dir) + strlen(profile_name) + 96;
-		if ((*report = malloc(n)) == NULL) {
+		n = strlen(profile_name) + 96;
+		if ((name = malloc(n)) == NULL) {
 			free(dir);
 			return cm_err_nomem(err);
 		}
-		snprintf(*report, n, "%s/%s-%s-%s-%ld.json", dir, stamp,
+		snprintf(name, n, "%s-%s-%s-%ld.json", stamp,
 		    cli_cmd_name(c->cmd), profile_name, (long)getpid());
+		/* The folder's own separator: C:\ProgramData\...\NAME. */
+		*report = text_path_join(dir, name);
+		free(name);
 		free(dir);
+		if (*report == NULL)
+			return cm_err_nomem(err);
 	}
 	base = strlen(*report);
 	ext = strrchr(*report, '.');
@@ -248,8 +269,11 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 	writes = c->cmd == CMD_APPLY || c->cmd == CMD_TOGGLE ||
 	    c->cmd == CMD_REVERT;
 
+	/* May this process change the machine?  Asked before the report
+	 * folder is made: a refusal leaves everything as it was. */
 	if (load_target(c, &p, &err) != 0 ||
 	    backend_open(c->backend, &b, &err) != 0 ||
+	    (writes && !o.dry_run && backend_may_change(b, &err) != 0) ||
 	    (writes && report_paths(c, p->name, &report_path, &backup_path,
 	    &err) != 0)) {
 		print_error(errout, &err);

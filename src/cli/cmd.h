@@ -25,7 +25,9 @@ int cmd_certcheck(const struct cli *c, FILE *out, FILE *errout);
 /* The default folder for reports: $CMREMEDY_REPORT_DIR; on Windows
  * %ProgramData%\cmremedy\reports; else /var/lib/cmremedy/reports for root,
  * otherwise $XDG_STATE_HOME/cmremedy/reports (~/.local/state/...).
- * Returns a malloc'd path or NULL on allocation failure. */
-char *cmd_default_report_dir(void);
+ * *system_wide is set to 1 for the two system-wide folders, whose last two
+ * components are created private to administrators.  Returns a malloc'd
+ * path or NULL on allocation failure. */
+char *cmd_default_report_dir(int *system_wide);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/compat.h"
 #include "util/mem.h"
 #include "util/sysutil.h"
 #include "util/text.h"
@@ -704,13 +705,13 @@ profile_parse(const char *path, const char *text, size_t len,
 int
 profile_load(const char *path, struct profile **out, struct cm_err *err)
 {
-	struct stat sb;
+	cm_stat_t sb;
 	unsigned char *buf;
 	size_t len;
 	int rc;
 
 	*out = NULL;
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+	if (cm_stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return cm_err_set(err, CM_ERR_INPUT, 0, "%s: is a directory: "
 		    "name a profile .ini file", path);
 	if (sys_read_file(path, &buf, &len, err) != 0) {

@@ -5,7 +5,6 @@
 #include "diag_parser.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Windows has no FIFOs (so no O_NONBLOCK), and its open() translates CRLF
- * and stops at Ctrl-Z unless told O_BINARY: read the bytes as they are. */
-#ifndef O_NONBLOCK
-#define O_NONBLOCK 0
-#endif
-#ifndef O_BINARY
-#define O_BINARY 0
-#endif
+#include "util/compat.h"
 
 /* How much of a file detection looks at. */
 #define DETECT_BYTES (64u * 1024u)
@@ -179,9 +171,9 @@ diag_scan_path(const char *path, struct diag_file *f,
 	struct stat st;
 	int fd, rc;
 
-	/* O_NONBLOCK: a FIFO named on the command line must not hang us; it
-	 * changes nothing for regular files. */
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_BINARY)) < 0) {
+	/* cm_open_read does not block on a FIFO named on the command line,
+	 * and reads the bytes as they are (no CRLF translation on Windows). */
+	if ((fd = cm_open_read(path)) < 0) {
 		diag_file_error(f, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}

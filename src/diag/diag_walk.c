@@ -2,7 +2,6 @@
 /* diag_walk.c - expanding folders into the log files they hold. */
 #include "diag_walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +9,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "util/compat.h"
 #include "util/mem.h"
 #include "util/text.h"
 
-/* Windows (mingw) has no symbolic links in stat(): lstat is stat there. */
+/* Windows (mingw) has no symbolic links in stat(). */
 #ifndef S_ISLNK
-#define lstat stat
 #define S_ISLNK(m) 0
 #endif
 
@@ -68,32 +67,29 @@ diag_walk_is_log(const char *name)
 static int
 list(const char *dir, struct names *files, struct names *dirs)
 {
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
+	const char *name;
+	struct cm_dir *d;
+	cm_stat_t st;
 	char *p;
 	int rc = 0;
 
-	if ((d = opendir(dir)) == NULL)
+	if ((d = cm_opendir(dir)) == NULL)
 		return -1;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if ((p = text_path_join(dir, de->d_name)) == NULL) {
+	while (rc == 0 && (name = cm_readdir(d)) != NULL) {
+		if ((p = text_path_join(dir, name)) == NULL) {
 			rc = -2;
 			break;
 		}
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		if (cm_lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
 			rc = names_add(dirs, p) < 0 ? -2 : 0;
-		else if (diag_walk_is_log(de->d_name) &&
-		    (lstat(p, &st) != 0 || S_ISREG(st.st_mode) ||
+		else if (diag_walk_is_log(name) &&
+		    (cm_lstat(p, &st) != 0 || S_ISREG(st.st_mode) ||
 		    S_ISLNK(st.st_mode)))
 			rc = names_add(files, p) < 0 ? -2 : 0;
 		else
 			free(p);
 	}
-	closedir(d);
+	cm_closedir(d);
 	return rc;
 }
 
@@ -136,14 +132,14 @@ int
 diag_walk(const char *const *paths, size_t n, diag_walk_fn fn, void *ctx,
     int *nomem)
 {
-	struct stat st;
+	cm_stat_t st;
 	char why[512];
 	size_t i, found;
 	int rc = 0;
 
 	*nomem = 0;
 	for (i = 0; rc == 0 && i < n; i++) {
-		if (stat(paths[i], &st) != 0) {
+		if (cm_stat(paths[i], &st) != 0) {
 			snprintf(why, sizeof(why), "cannot open: %s",
 			    strerror(errno));
 			rc = fn(ctx, paths[i], DIAG_FMT_UNREADABLE, why);

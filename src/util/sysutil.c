@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: ISC
-/* sysutil.c - file, clock and sleep services on POSIX (and Windows CRT). */
+/* sysutil.c - file, clock and sleep services; names go through compat.h,
+ * so that they are UTF-8 on Windows too. */
 #include "sysutil.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "compat_win32.h"
 #include "mem.h"
 
@@ -24,7 +25,7 @@ sys_read_file(const char *path, unsigned char **buf, size_t *len,
 
 	*buf = NULL;
 	*len = 0;
-	if ((f = fopen(path, "rb")) == NULL)
+	if ((f = cm_fopen(path, "rb")) == NULL)
 		return cm_err_set(err, errno == ENOMEM ? CM_ERR_NOMEM :
 		    CM_ERR_SYSTEM, errno, "%s: cannot open: %s", path,
 		    strerror(errno));
@@ -77,7 +78,7 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 	if ((tmp = malloc(tlen)) == NULL)
 		return cm_err_nomem(err);
 	snprintf(tmp, tlen, "%s.tmp-%ld", path, (long)getpid());
-	if ((f = fopen(tmp, "wb")) == NULL) {
+	if ((f = cm_fopen(tmp, "wb")) == NULL) {
 		e = errno;
 		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot create: %s", tmp,
 		    strerror(e));
@@ -91,7 +92,7 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 	    0) {
 		e = errno;
 		fclose(f);
-		remove(tmp);
+		cm_remove(tmp);
 		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: write failed: %s", tmp,
 		    strerror(e));
 		free(tmp);
@@ -99,7 +100,7 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 	}
 	if (fclose(f) != 0) {
 		e = errno;
-		remove(tmp);
+		cm_remove(tmp);
 		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: write failed: %s", tmp,
 		    strerror(e));
 		free(tmp);
@@ -107,14 +108,14 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 	}
 #ifdef _WIN32
 	if (w32_replace(tmp, path, err) != 0) {
-		remove(tmp);
+		cm_remove(tmp);
 		free(tmp);
 		return -1;
 	}
 #else
 	if (rename(tmp, path) != 0) {
 		e = errno;
-		remove(tmp);
+		cm_remove(tmp);
 		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot replace: %s", path,
 		    strerror(e));
 		free(tmp);
@@ -126,38 +127,41 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 }
 
 static int
-mkdir_one(const char *path)
+mkdir_one(const char *path, int private)
 {
-	struct stat st;
+	cm_stat_t st;
 
-	/* Winelib defines _WIN32 but compiles against glibc's mkdir. */
-#if defined(_WIN32) && !defined(__WINE__)
-	if (mkdir(path) == 0)
-#else
-	if (mkdir(path, 0755) == 0)
-#endif
+	if (cm_mkdir(path, private) == 0)
 		return 0;
-	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (errno == EEXIST && cm_stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
 	return -1;
 }
 
-int
-sys_mkdir_p(const char *path, struct cm_err *err)
+/* Creates path and its parents; the last `private` components with
+ * cm_mkdir(..., 1). */
+static int
+mkdir_p(const char *path, unsigned private, struct cm_err *err)
 {
 	char *p, *s;
+	unsigned depth = 0, i;
 	int e;
 
 	if ((p = strdup(path)) == NULL)
 		return cm_err_nomem(err);
-	/* Create each parent in turn; skip the root and drive prefixes. */
-	for (s = p + 1; *s != '\0'; s++) {
+	/* Count the components after the root and drive prefixes. */
+	for (s = p + 1; *s != '\0'; s++)
+		if ((*s == '/' || *s == '\\') && s[-1] != ':' &&
+		    s[-1] != '/' && s[-1] != '\\')
+			depth++;
+	/* Create each parent in turn. */
+	for (s = p + 1, i = 0; *s != '\0'; s++) {
 		if (*s != '/' && *s != '\\')
 			continue;
 		if (s[-1] == ':' || s[-1] == '/' || s[-1] == '\\')
 			continue;
 		*s = '\0';
-		if (mkdir_one(p) != 0) {
+		if (mkdir_one(p, depth - i < private) != 0) {
 			e = errno;
 			cm_err_set(err, CM_ERR_SYSTEM, e,
 			    "%s: cannot create folder: %s", p, strerror(e));
@@ -165,8 +169,9 @@ sys_mkdir_p(const char *path, struct cm_err *err)
 			return -1;
 		}
 		*s = '/';
+		i++;
 	}
-	if (mkdir_one(p) != 0) {
+	if (mkdir_one(p, private > 0) != 0) {
 		e = errno;
 		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot create folder: %s",
 		    path, strerror(e));
@@ -177,6 +182,37 @@ sys_mkdir_p(const char *path, struct cm_err *err)
 	return 0;
 }
 
+int
+sys_mkdir_p(const char *path, struct cm_err *err)
+{
+	return mkdir_p(path, 0, err);
+}
+
+int
+sys_mkdir_private(const char *path, unsigned levels, struct cm_err *err)
+{
+	return mkdir_p(path, levels, err);
+}
+
+#ifdef _WIN32
+uint64_t
+sys_monotonic_ms(void)
+{
+	LARGE_INTEGER c, f;
+
+	/* Never fail on Windows XP and later. */
+	QueryPerformanceCounter(&c);
+	QueryPerformanceFrequency(&f);
+	return (uint64_t)(c.QuadPart / f.QuadPart) * 1000u +
+	    (uint64_t)(c.QuadPart % f.QuadPart) * 1000u / (uint64_t)f.QuadPart;
+}
+
+void
+sys_sleep_ms(unsigned ms)
+{
+	Sleep(ms);
+}
+#else
 uint64_t
 sys_monotonic_ms(void)
 {
@@ -196,3 +232,4 @@ sys_sleep_ms(unsigned ms)
 	while (nanosleep(&ts, &rem) != 0 && errno == EINTR)
 		ts = rem;
 }
+#endif

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: ISC
 /* sysutil.h - the few OS services the portable code needs: whole-file
  * read, atomic replace, folder creation, a monotonic clock, sleeping.
- *
- * POSIX here; on Windows builds the replace step is w32_replace() in
- * compat_win32.c, because rename() there refuses an existing target. */
+ * Paths are UTF-8 on every system (compat.h does the Windows part); on
+ * Windows the replace step is w32_replace() in compat_win32.c, because
+ * rename() there refuses an existing target. */
 #ifndef CM_SYSUTIL_H
 #define CM_SYSUTIL_H
 
@@ -29,6 +29,12 @@ int sys_write_atomic(const char *path, const void *buf, size_t len,
 
 /* Creates path and its missing parents (mode 0755 where it applies). */
 int sys_mkdir_p(const char *path, struct cm_err *err);
+
+/* The same for a folder of cmremedy's own state: its last `levels`
+ * components are private to administrators (cm_mkdir(..., 1): POSIX mode
+ * 0700 when created; Windows a protected SYSTEM + Administrators DACL, set
+ * again on a folder that already exists). */
+int sys_mkdir_private(const char *path, unsigned levels, struct cm_err *err);
 
 /* Milliseconds from an arbitrary fixed point; never goes backwards. */
 uint64_t sys_monotonic_ms(void);

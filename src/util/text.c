@@ -141,8 +141,13 @@ text_path_join(const char *dir, const char *name)
 	struct strbuf b = { NULL, 0, 0, 0 };
 
 	strbuf_put(&b, dir, dl);
+#ifdef _WIN32
+	if (sep)
+		strbuf_puts(&b, strchr(dir, '\\') != NULL ? "\\" : "/");
+#else
 	if (sep)
 		strbuf_puts(&b, "/");
+#endif
 	strbuf_puts(&b, name);
 	if (b.failed || b.s == NULL) {
 		strbuf_free(&b);

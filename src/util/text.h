@@ -44,10 +44,12 @@ char *text_strdup(const char *s);
  * whatever the locale. */
 int text_hexval(int c);
 
-/* dir and name joined by '/', which every system we run on accepts; no
- * separator is added after an empty dir or one that already ends in '/'
- * or a backslash (a Windows folder as typed).  malloc'd, the caller
- * frees it; NULL when memory ran out. */
+/* dir and name joined by '/', which every system we run on accepts; on
+ * Windows by a backslash when dir has one, so that a folder typed as
+ * C:\Logs gives C:\Logs\x.log, not a mix.  No separator is added after
+ * an empty dir or one that already ends in '/' or a backslash (a Windows
+ * folder as typed).  malloc'd, the caller frees it; NULL when memory ran
+ * out. */
 char *text_path_join(const char *dir, const char *name);
 
 #endif

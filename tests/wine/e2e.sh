@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: ISC
-# e2e.sh - the Winelib cmremedy driven as an admin would, against Wine's
+# e2e.sh - build/windows/cmremedy.exe driven as an admin would, against Wine's
 # registry and SCM.  Sourced by tests/wine/run (which owns the prefix, the
 # fake services and the ok/bad/skp counters); not run on its own.
 
-CM=$BW/cmremedy.exe.so
+CM=$BWIN/cmremedy.exe
 ON=$TOP/profiles/cmg-connector-verbose-on.ini
 OFF=$TOP/profiles/cmg-connector-verbose-off.ini
 export CMREMEDY_REPORT_DIR=$WORK/default-reports
@@ -71,7 +71,7 @@ start_timeout = 3s
 EOF
 )
 
-echo "# end to end: build/wine/cmremedy.exe.so"
+echo "# end to end: build/windows/cmremedy.exe"
 fake_conf HangOnStopMs 0; fake_conf FailOnStart 0
 fake_conf StopMs 300; fake_conf StartMs 300
 set_verbose 0
@@ -272,6 +272,109 @@ EOF
 	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "value changed"
 }
 
+# A folder named in Cyrillic, as C:\cmr-Журнал: the PE must get its
+# arguments as UTF-16 (an ANSI argv turns them into '?') and open files by
+# wide names; the report records the paths in UTF-8.
+UDIR=$WINEPREFIX/drive_c/cmr-Журнал
+UWIN='C:\cmr-Журнал'
+unicode_profile_and_report() {
+	local r=$UDIR/apply.json
+	mkdir -p "$UDIR"; cp "$ON" "$UDIR/on.ini"
+	set_verbose 0
+	cm apply "$UWIN\on.ini" --backend win32 --report "$UWIN\apply.json"
+	expect_rc 0
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x1 ] || fail_msg "value not 1"
+	[ -f "$r" ] || fail_msg "no report under $UDIR: $(ls "$UDIR")"
+	[ "$(jqr .profile.path "$r")" = "$UWIN\on.ini" ] ||
+	    fail_msg "profile.path $(jqr .profile.path "$r")"
+	[ "$(jqr .backup "$r")" = "$UWIN\apply.backup.reg" ] ||
+	    fail_msg "backup $(jqr .backup "$r")"
+	[ -f "$UDIR/apply.backup.reg" ] || fail_msg "no backup file"
+	grep -qF "report: $UWIN\apply.json" <<<"$OUT" ||
+	    fail_msg "stdout does not name the report: $OUT"
+	cm revert "$UWIN\apply.json" --backend win32 \
+	    --report "$UWIN\revert.json"; expect_rc 0
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "not reverted"
+	[ "$(jqr .reverts "$UDIR/revert.json")" = "$UWIN\apply.json" ] ||
+	    fail_msg "reverts $(jqr .reverts "$UDIR/revert.json")"
+}
+unicode_missing_file_named_exactly() {
+	cm plan "$UWIN\nope.ini" --backend win32; expect_rc 2
+	grep -qF "$UWIN\nope.ini: cannot open" "$WORK/stderr" ||
+	    fail_msg "stderr: $(cat "$WORK/stderr")"
+}
+# A console, not a pipe: text goes through WriteConsoleW, which Wine
+# shows on a Unix terminal in its UTF-8 locale (script(1) gives the pty).
+console_shows_utf8() {
+	local out
+	out=$(LANG=C.UTF-8 script -qec "stty cols 250; wine '$CM' plan \
+	    '$UWIN\nope.ini' --backend win32" /dev/null 2>&1 | tr -d '\r')
+	grep -qF "$UWIN\nope.ini: cannot open" <<<"$out" ||
+	    fail_msg "console showed: $(head -c 300 <<<"$out" | od -c | head -5)"
+}
+unicode_diagnose_folder() {
+	# The same logs under the Cyrillic folder, named the Windows way: the
+	# findings are the Linux build's, with paths in Windows form.
+	local want
+	rm -rf "$UDIR/logs"; cp -r tests/data/diag "$UDIR/logs"
+	cm diagnose "$UWIN\logs"; expect_rc 1
+	want=$("$TOP/build/cmremedy" diagnose tests/data/diag |
+	    perl -pe 's{tests/data/diag/([^\s:]*)}{my $p = $1; $p =~ s|/|\\|g;
+		"C:\\cmr-Журнал\\logs\\$p"}ge')
+	[ "$OUT" = "$want" ] ||
+	    fail_msg "differs: $(diff <(echo "$want") <(echo "$OUT") | head -6)"
+}
+default_reports_in_programdata() {
+	# No --report, no CMREMEDY_REPORT_DIR: %ProgramData%\cmremedy\reports,
+	# made private (Wine shows the DACL as the Unix mode: others none).
+	local dir=$WINEPREFIX/drive_c/ProgramData/cmremedy n
+	set_verbose 0
+	RC=0; OUT=$(env -u CMREMEDY_REPORT_DIR wine "$CM" apply "$ON" \
+	    --backend win32 2>"$WORK/stderr") || RC=$?
+	expect_rc 0
+	n=$(find "$dir/reports" -name '*-apply-cmg-connector-verbose-on-*.json' |
+	    wc -l)
+	[ "$n" = 1 ] || fail_msg "reports: $(ls -R "$dir" 2>&1)"
+	grep -q 'report: C:\\ProgramData\\cmremedy\\reports\\' <<<"$OUT" ||
+	    fail_msg "stdout: $OUT"
+	case "$(stat -c %a "$dir") $(stat -c %a "$dir/reports")" in
+	[0-7][0-7]0\ [0-7][0-7]0) ;;
+	*) fail_msg "modes $(stat -c %a "$dir" "$dir/reports")" ;;
+	esac
+	set_verbose 0
+}
+# diagnose is pure parsing: the PE must print what the Linux build prints,
+# byte for byte, with the same exit code (msvcrt's printf, strtoull and
+# text-mode I/O are where they would part).
+diagnose_same_as_linux() {
+	local args lin_rc pe_rc
+	while IFS= read -r args; do
+		lin_rc=0
+		# shellcheck disable=SC2086
+		"$TOP/build/cmremedy" diagnose $args \
+		    > "$WORK/diag-linux.out" 2>"$WORK/diag-linux.err" || lin_rc=$?
+		pe_rc=0
+		# shellcheck disable=SC2086
+		wine "$CM" diagnose $args \
+		    > "$WORK/diag-pe.out" 2>"$WORK/diag-pe.err" || pe_rc=$?
+		[ "$lin_rc" = "$pe_rc" ] ||
+		    fail_msg "diagnose $args: exit $pe_rc, Linux $lin_rc"
+		[ -s "$WORK/diag-linux.out" ] || fail_msg "$args: no output"
+		cmp "$WORK/diag-linux.out" "$WORK/diag-pe.out" >/dev/null ||
+		    fail_msg "diagnose $args differs: $(diff \
+			"$WORK/diag-linux.out" "$WORK/diag-pe.out" | head -5)"
+		cmp "$WORK/diag-linux.err" "$WORK/diag-pe.err" >/dev/null ||
+		    fail_msg "diagnose $args: stderr differs: $(diff \
+			"$WORK/diag-linux.err" "$WORK/diag-pe.err" | head -5)"
+	done <<'EOF'
+tests/data/diag
+tests/data/diag --json
+tests/data/diag --since 2026-01-02T00:00:00Z --json
+tests/data/diag/u_ex260103.log tests/data/diag/SMS_Cloud_ProxyConnector.lo_
+tests/data/diag/LogFiles tests/data/diag/missing.log
+EOF
+}
+
 t "check: not compliant (exit 1)" check_not_compliant
 t "plan changes nothing (reg query identical, no restart)" plan_changes_nothing
 t "apply: value 1, new pid recorded by the service with verbose=1" \
@@ -292,3 +395,15 @@ t "missing key created; rollback and revert remove it" \
 t "32-bit view lands under WOW6432Node" view32_lands_in_wow6432node
 t "missing service: exit 3, plain message, nothing changed" \
     missing_service_exit3
+t "profile and report under C:\\cmr-Журнал: apply, report paths, revert" \
+    unicode_profile_and_report
+t "a missing file under C:\\cmr-Журнал is named exactly (exit 2)" \
+    unicode_missing_file_named_exactly
+t "diagnose C:\\cmr-Журнал\\logs finds what Linux finds" \
+    unicode_diagnose_folder
+t "console output (WriteConsoleW) shows the Cyrillic name" \
+    console_shows_utf8
+t "default reports: %ProgramData%\\cmremedy\\reports, private" \
+    default_reports_in_programdata
+t "diagnose prints exactly what the Linux build prints" \
+    diagnose_same_as_linux

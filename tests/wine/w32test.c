@@ -1,26 +1,38 @@
 // SPDX-License-Identifier: ISC
 /* w32test.c - drives the win32 backend against Wine's real registry and
- * Service Control Manager (a Winelib program; tests/wine/run starts it).
+ * Service Control Manager (a PE linked with build/windows/libcmremedy.a;
+ * tests/wine/run starts it).
  *
  *   w32test registry             every value type, absence, deletes, views
  *   w32test services LOGFILE     stop/start/dependents/timeouts/failures
  *                                against the fake SMS_EXECUTIVE whose start
- *                                record is LOGFILE (a Unix path)
+ *                                record is LOGFILE (a Windows path)
  *   w32test replace DIR          sys_write_atomic over an existing file
+ *   w32test compat DIR           UTF-8 names through compat.h (a folder
+ *                                named in Cyrillic), the private folder's
+ *                                DACL, and the elevation query
  *   w32test restart NAME         stop + start through the backend; prints
  *                                "restart_ms=N" (scripts/bench-restart)
  *
  * Prints "ok - NAME", "not ok - NAME: why" or "skip - NAME: why" (where
  * Wine is known to differ from Windows) per check; exits 1 if any
  * check failed.  The calling script counts the lines. */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#include <aclapi.h>
+
 #include "backend/backend.h"
 #include "reg/regval.h"
+#include "util/compat.h"
 #include "util/sysutil.h"
+#include "util/utf.h"
 
 #define TKEY "HKLM\\SOFTWARE\\cmremedy-test"
 #define SVC "SMS_EXECUTIVE"
@@ -247,7 +259,7 @@ static int
 last_start(const char *log, unsigned long *pid, char *verbose, size_t vlen)
 {
 	char line[200], v[32] = "";
-	FILE *f = fopen(log, "r");
+	FILE *f = cm_fopen(log, "r");
 	int found = 0;
 
 	if (f == NULL)
@@ -477,6 +489,146 @@ run_replace(const char *dir)
 	return failed;
 }
 
+/* ---- compat.h: UTF-8 names, private folders ---------------------------- */
+
+/* 1 if the folder's DACL is protected and grants exactly SYSTEM and
+ * Administrators; why says what differs. */
+static int
+dacl_is_private(const char *path, int wine, char *why, size_t len)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	SECURITY_DESCRIPTOR_CONTROL ctl;
+	PACL dacl = NULL;
+	DWORD rev, e, i;
+	uint16_t *w;
+	size_t n;
+	int sys = 0, adm = 0, other = 0, users = 0;
+
+	if (utf8_to_utf16(path, strlen(path), &w, &n) != 0) {
+		snprintf(why, len, "bad path");
+		return 0;
+	}
+	e = GetNamedSecurityInfoW((wchar_t *)w, SE_FILE_OBJECT,
+	    DACL_SECURITY_INFORMATION, NULL, NULL, &dacl, NULL, &sd);
+	free(w);
+	if (e != ERROR_SUCCESS || dacl == NULL) {
+		snprintf(why, len, "GetNamedSecurityInfoW: error %lu", e);
+		LocalFree(sd);
+		return 0;
+	}
+	GetSecurityDescriptorControl(sd, &ctl, &rev);
+	for (i = 0; i < dacl->AceCount; i++) {
+		ACCESS_ALLOWED_ACE *ace;
+		PSID sid;
+
+		if (!GetAce(dacl, i, (void **)&ace))
+			continue;
+		sid = (PSID)&ace->SidStart;
+		if (ace->Header.AceType != ACCESS_ALLOWED_ACE_TYPE)
+			other++;
+		else if (IsWellKnownSid(sid, WinLocalSystemSid))
+			sys++;
+		else if (IsWellKnownSid(sid, WinBuiltinAdministratorsSid))
+			adm++;
+		else
+			other++;
+		if (IsWellKnownSid(sid, WinWorldSid) ||
+		    IsWellKnownSid(sid, WinBuiltinUsersSid) ||
+		    IsWellKnownSid(sid, WinAuthenticatedUserSid))
+			users++;
+	}
+	snprintf(why, len, "protected=%d aces=%lu system=%d admins=%d "
+	    "users=%d other=%d", (ctl & SE_DACL_PROTECTED) != 0,
+	    (unsigned long)dacl->AceCount, sys, adm, users, other);
+	LocalFree(sd);
+	/* Wine 8 keeps no DACL on files: it maps one onto the Unix mode and
+	 * makes up a DACL from the mode when asked.  There, "no access for
+	 * users" is what can be seen (tests/wine/run also reads the mode). */
+	if (wine)
+		return users == 0;
+	return (ctl & SE_DACL_PROTECTED) && sys == 1 && adm == 1 && other == 0;
+}
+
+static int
+run_compat(const char *dir)
+{
+	char path[512], file[600], why[128];
+	struct cm_err err;
+	struct cm_dir *d;
+	const char *name;
+	cm_stat_t st;
+	unsigned char *buf;
+	size_t len;
+	int rc, found = 0;
+	struct backend *b;
+	int wine = GetProcAddress(GetModuleHandleW(L"ntdll.dll"),
+	    "wine_get_version") != NULL;
+
+	/* "Журнал" (journal) in UTF-8. */
+	snprintf(path, sizeof(path), "%s\\cmr-\xd0\x96\xd1\x83\xd1\x80"
+	    "\xd0\xbd\xd0\xb0\xd0\xbb\\state\\reports", dir);
+	rc = sys_mkdir_private(path, 2, &err);
+	check(rc == 0, "private folders under a Cyrillic name", "%s",
+	    rc ? err.msg : "");
+	check(cm_stat(path, &st) == 0 && S_ISDIR(st.st_mode),
+	    "cm_stat sees the Cyrillic folder", "errno %d", errno);
+	/* Wine can only show that users lost access, not the exact DACL. */
+	check(dacl_is_private(path, wine, why, sizeof(why)), wine ?
+	    "reports folder: no access for users (Wine: from the mode)" :
+	    "reports folder: protected DACL, SYSTEM and Administrators only",
+	    "%s", why);
+	*strrchr(path, '\\') = '\0';
+	check(dacl_is_private(path, wine, why, sizeof(why)), wine ?
+	    "state folder: no access for users (Wine: from the mode)" :
+	    "state folder: protected DACL, SYSTEM and Administrators only",
+	    "%s", why);
+	/* Set again on a folder someone made first. */
+	snprintf(path, sizeof(path), "%s\\premade", dir);
+	check(sys_mkdir_p(path, &err) == 0 && !dacl_is_private(path, wine,
+	    why, sizeof(why)), "a plain folder is not private", "%s", why);
+	rc = sys_mkdir_private(path, 1, &err);
+	check(rc == 0, "an existing folder: its DACL replaced without error",
+	    "%s", rc ? err.msg : "");
+	if (wine)
+		skip("an existing folder gets the private DACL", "Wine 8 maps a "
+		    "DACL set on an existing folder onto the Unix mode "
+		    "differently (seen: 0775)");
+	else
+		check(dacl_is_private(path, wine, why, sizeof(why)),
+		    "an existing folder gets the private DACL", "%s", why);
+
+	snprintf(file, sizeof(file), "%s\\cmr-\xd0\x96\xd1\x83\xd1\x80"
+	    "\xd0\xbd\xd0\xb0\xd0\xbb\\\xc3\xa4.log", dir);
+	rc = sys_write_atomic(file, "x\n", 2, &err);
+	check(rc == 0, "atomic write of a UTF-8 name", "%s", rc ? err.msg : "");
+	rc = sys_write_atomic(file, "yz\n", 3, &err);
+	check(rc == 0 && sys_read_file(file, &buf, &len, &err) == 0 &&
+	    len == 3 && memcmp(buf, "yz\n", 3) == 0,
+	    "replaced and read back by its UTF-8 name", "%s", err.msg);
+	if (rc == 0 && len == 3)
+		free(buf);
+	*strrchr(file, '\\') = '\0';
+	if ((d = cm_opendir(file)) != NULL) {
+		while ((name = cm_readdir(d)) != NULL)
+			found += strcmp(name, "\xc3\xa4.log") == 0 ? 1 :
+			    strcmp(name, "state") == 0 ? 10 : 100;
+		cm_closedir(d);
+	}
+	check(found == 11, "cm_readdir lists UTF-8 names, no dots", "found=%d",
+	    found);
+
+	/* Wine runs every process elevated: the real query must say so. */
+	if (backend_win32_open(&b, &err) != 0) {
+		check(0, "elevation query", "%s", err.msg);
+		return failed;
+	}
+	rc = backend_may_change(b, &err);
+	check(rc == 0, "elevation query: elevated under Wine", "%s",
+	    rc ? err.msg : "");
+	backend_close(b);
+	return failed;
+}
+
 /* ---- restart timing (scripts/bench-restart) ---------------------------- */
 
 static int
@@ -496,8 +648,8 @@ run_restart(struct backend *b, const char *name)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+static int
+run(int argc, char **argv)
 {
 	struct backend *b;
 	struct cm_err err;
@@ -505,6 +657,8 @@ main(int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "replace") == 0 && argc == 3)
 		return run_replace(argv[2]) ? 1 : 0;
+	if (argc >= 2 && strcmp(argv[1], "compat") == 0 && argc == 3)
+		return run_compat(argv[2]) ? 1 : 0;
 	if (backend_win32_open(&b, &err) != 0) {
 		check(0, "backend_win32_open", "%s", err.msg);
 		return 1;
@@ -520,9 +674,22 @@ main(int argc, char **argv)
 		ret = run_restart(b, argv[2]);
 	else {
 		fprintf(stderr, "usage: w32test registry | services LOG | "
-		    "replace DIR | restart NAME\n");
+		    "replace DIR | compat DIR | restart NAME\n");
 		ret = 2;
 	}
 	backend_close(b);
 	return ret ? 1 : 0;
+}
+
+int
+wmain(int argc, wchar_t **wargv)
+{
+	char **argv = cm_args_utf8(argc, wargv);
+	int rc;
+
+	if (argv == NULL)
+		return 2;
+	rc = run(argc, argv);
+	cm_args_free(argc, argv);
+	return rc;
 }

@@ -336,10 +336,16 @@ mock_close(struct backend *b)
 	free(b);
 }
 
+static int
+may_change(struct backend *b, struct cm_err *err)
+{
+	return fault(b, "may_change", "-", err);
+}
+
 static const struct backend_ops mock_ops = {
 	BACKEND_OPS_VERSION, "mock", key_exists, read_value, write_value,
 	delete_value, delete_key, svc_query, svc_dependents, svc_stop,
-	svc_start, mock_close
+	svc_start, mock_close, may_change
 };
 
 struct backend *
