@@ -21,13 +21,9 @@ B  = build
 BA = build/asan
 
 # Everything but main.c and the Windows backend is the library that the
-# unit tests link against (curl's tool/lib split).
+# unit tests link against (curl's tool/lib split).  The Windows program is
+# built below (`make windows`).
 LIB_SRC  = $(filter-out src/main.c src/backend/backend_win32.c,$(SRC_ALL))
-# A native Windows build (MSYS2) has the win32 backend in its library.
-ifeq ($(OS),Windows_NT)
-LIB_SRC  = $(filter-out src/main.c,$(SRC_ALL))
-PKG_LIBS += -ladvapi32
-endif
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_AOBJ = $(LIB_SRC:src/%.c=$(BA)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -136,6 +132,13 @@ $(BWIN)/libcmremedy.a: $(WIN_LIBOBJ)
 	rm -f $@ && $(MINGW_AR) rcsD $@ $^
 $(BWIN)/cmremedy.exe: $(BWIN)/obj/main.o $(BWIN)/obj/cmremedy-rc.o $(BWIN)/libcmremedy.a
 	$(MINGW_CC) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
+
+# build/dist/cmremedy-VERSION-win64.zip: the exe, profiles, README, the
+# manual as text and HTML, the licences and SHA256SUMS; the same bytes on
+# every run (scripts/dist: SOURCE_DATE_EPOCH, fixed zip times).
+.PHONY: dist
+dist: $(BWIN)/cmremedy.exe $(WINDEPS)/.ok
+	@scripts/dist $(VERSION) $(BWIN)/cmremedy.exe build/dist
 
 # Areas with their own rules (Wine rig, fuzzing) add to CHECK_TARGETS.
 -include $(wildcard tests/*/rules.mk)
