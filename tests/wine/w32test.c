@@ -412,7 +412,11 @@ test_timeouts(struct backend *b, const char *mode)
 	    "rc=%d sys=%ld state=%s %s", rc, err.sys, svc_state_name(st.state),
 	    err.msg);
 
-	/* Slow start: the timeout hits while START_PENDING. */
+	/* Slow start: the timeout hits while START_PENDING.  Below 1500 ms,
+	 * not 800: StartServiceW itself waits for the new process to reach
+	 * its dispatcher, which took 366 ms of extra time on a loaded
+	 * 2-core machine; a wait that ignored the timeout would take the
+	 * service's 2000 ms. */
 	set_conf(b, SVC, "StartMs", 2000);
 	t0 = sys_monotonic_ms();
 	rc = b->ops->svc_start(b, SVC, 500, &st, &err);
@@ -420,7 +424,7 @@ test_timeouts(struct backend *b, const char *mode)
 	snprintf(label, sizeof(label), "%s: slow start times out in %llu ms "
 	    "(timeout 500)", mode, (unsigned long long)dt);
 	check(rc == -1 && err.kind == CM_ERR_TIMEOUT &&
-	    st.state == SVC_START_PENDING && dt >= 500 && dt < 800, label,
+	    st.state == SVC_START_PENDING && dt >= 500 && dt < 1500, label,
 	    "rc=%d %s", rc, err.msg);
 	set_conf(b, SVC, "StartMs", 300);
 	/* Stopping a service that is still starting waits for it first. */
