@@ -3,6 +3,7 @@
  * exit code. */
 #include "cmd.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,10 +28,15 @@ cmd_default_report_dir(int *system_wide)
 	*system_wide = 0;
 	if (env != NULL && *env != '\0')
 		return env;
+	/* Out of memory is not "not set": never fall back silently. */
+	if (env == NULL && errno == ENOMEM)
+		return NULL;
 	free(env);
 #ifdef _WIN32
 	*system_wide = 1;
 	base = cm_getenv("ProgramData");
+	if (base == NULL && errno == ENOMEM)
+		return NULL;
 	if (base == NULL || *base == '\0') {
 		free(base);
 		base = strdup("C:\\ProgramData");

@@ -43,8 +43,9 @@ int cm_remove(const char *path);
  * when private = 0 and path exists). */
 int cm_mkdir(const char *path, int private);
 
-/* A malloc'd UTF-8 copy of the environment variable, or NULL if it is not
- * set (or memory ran out). */
+/* A malloc'd UTF-8 copy of the environment variable; NULL with errno 0
+ * if it is not set, ENOMEM if memory ran out (or, on Windows, the value
+ * is not valid UTF-16). */
 char *cm_getenv(const char *name);
 
 /* A folder listing; names are UTF-8, "." and ".." are left out. */

@@ -57,8 +57,14 @@ char *
 cm_getenv(const char *name)
 {
 	const char *v = getenv(name);
+	char *s;
 
-	return v != NULL ? strdup(v) : NULL;
+	errno = 0;
+	if (v == NULL)
+		return NULL;
+	if ((s = strdup(v)) == NULL)
+		errno = ENOMEM;
+	return s;
 }
 
 struct cm_dir {

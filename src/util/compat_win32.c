@@ -285,8 +285,9 @@ cm_getenv(const char *name)
 
 	if ((wn = wide(name)) == NULL)
 		return NULL;
-	if ((v = _wgetenv(wn)) != NULL)
-		s = narrow(v);
+	errno = 0;
+	if ((v = _wgetenv(wn)) != NULL && (s = narrow(v)) == NULL)
+		errno = ENOMEM;
 	free(wn);
 	return s;
 }
