@@ -1019,6 +1019,42 @@ test_unverified_rollback_settles_by_what_is_read(void **state)
 	mock_clear(&m);
 }
 
+/* Fails every write: the rollback's put-back of a deleted value. */
+static void
+fail_writes(struct mock_machine *m, const char *op, const char *arg)
+{
+	(void)arg;
+	if (strcmp(op, "write") == 0)
+		m->fail_at = m->calls;
+}
+
+/* A value the run deleted stays deleted when the rollback cannot write it
+ * back: the report says "changed", not "unchanged". */
+static void
+test_unrestored_delete_is_reported_changed(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_absent_level(0);
+	struct profile_service *sv = profile_add_service(p);
+	struct report *rep;
+	(void)state;
+
+	sv->name = strdup("SMS_EXECUTIVE");
+	sv->stop_timeout_ms = sv->start_timeout_ms = 1000;
+	machine_kb(&m);
+	mock_add_dword(&m, NEWKEY, "Level", REGVIEW_64, 7);
+	m.services[0].fail_start = 1;
+	m.on_call = fail_writes;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_FAILED);
+	assert_null(mock_find(&m, NEWKEY, "Level", REGVIEW_64));
+	assert_true(rep->settings[0].after.known);
+	assert_false(rep->settings[0].after.exists);
+	assert_string_equal(rep->settings[0].state, "changed");
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
 int
 main(void)
 {
@@ -1047,6 +1083,7 @@ main(void)
 		cmocka_unit_test(test_rollback_restart_failing_is_reported),
 		cmocka_unit_test(test_rollback_start_failing_is_reported),
 		cmocka_unit_test(test_unverified_rollback_settles_by_what_is_read),
+		cmocka_unit_test(test_unrestored_delete_is_reported_changed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
