@@ -1423,6 +1423,82 @@ test_inserted_line_ends_like_the_file(void **state)
 	free(buf);
 }
 
+/* A start that fails still used its pid up: the file says so, and the
+ * next start gets a larger one. */
+static void
+test_failed_start_uses_its_pid_up(void **state)
+{
+	struct machine *m = *state;
+	unsigned char *buf;
+	size_t len;
+	struct svc_status st;
+
+	put_text(m->svc, "[S]\nstate = stopped\npid = 9\nfail = start\n");
+	open_m(m);
+	assert_int_equal(start(m, "S", 100), -1);
+	assert_int_equal(m->err.sys, 1066);
+	buf = slurp(m->svc, &len);
+	assert_string_equal((char *)buf, "[S]\nstate = stopped\npid = 10\n"
+	    "fail = start\n");
+	free(buf);
+	assert_int_equal(m->b->ops->svc_start(m->b, "S", 100, &st, &m->err),
+	    0);
+	assert_int_equal(st.pid, 11);
+}
+
+/* Inserted lines end like the file's first line. */
+static void
+test_inserted_line_ends_like_the_first(void **state)
+{
+	struct machine *m = *state;
+	unsigned char *buf;
+	size_t len;
+
+	put_text(m->svc, "[S]\r\nstate = stopped\n");
+	open_m(m);
+	assert_int_equal(start(m, "S", 100), 0);
+	buf = slurp(m->svc, &len);
+	assert_string_equal((char *)buf, "[S]\r\nstate = running\n"
+	    "pid = 1\r\n");
+	free(buf);
+}
+
+/* A circular dependency is refused also when a service after it has
+ * none. */
+static void
+test_cycle_before_an_independent_service(void **state)
+{
+	struct machine *m = *state;
+
+	put_text(m->svc, "[A]\nstate = running\npid = 1\ndepends_on = B\n"
+	    "[B]\nstate = running\npid = 2\ndepends_on = A\n"
+	    "[C]\nstate = running\npid = 3\n");
+	backend_close(m->b);
+	assert_int_equal(backend_sim_open(m->dir, &m->b, &m->err), -1);
+	m->b = NULL;
+	assert_non_null(strstr(m->err.msg, "circular dependency"));
+}
+
+/* The services file cannot be written back (its temporary file is in the
+ * way): the stop fails, naming the file, and says the state it read. */
+static void
+test_unwritable_services_file(void **state)
+{
+	struct machine *m = *state;
+	struct svc_status st;
+	char tmp[256];
+
+	put_text(m->svc, "[S]\nstate = running\npid = 9\n");
+	open_m(m);
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", m->svc, (long)getpid());
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	assert_int_equal(m->b->ops->svc_stop(m->b, "S", 100, &st, &m->err),
+	    -1);
+	assert_non_null(strstr(m->err.msg, "services.ini"));
+	assert_int_equal(rmdir(tmp), 0);
+	assert_int_equal(query(m, "S").state, SVC_RUNNING);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1459,6 +1535,10 @@ main(void)
 		T(test_start_at_the_largest_pid),
 		T(test_pending_dependents_are_active),
 		T(test_inserted_line_ends_like_the_file),
+		T(test_failed_start_uses_its_pid_up),
+		T(test_inserted_line_ends_like_the_first),
+		T(test_cycle_before_an_independent_service),
+		T(test_unwritable_services_file),
 		cmocka_unit_test(test_sample_utf16_is_the_utf8_source),
 		cmocka_unit_test(test_simsvc_open_missing),
 	};
