@@ -555,6 +555,143 @@ test_long_client_address(void **state)
 	free_files();
 }
 
+/* Chain-build failures before the root CA check: the failure a "Not
+ * allowed cert:" line names gives the reason, even when another has a
+ * more specific status; the thumbprint ends where the message does. */
+static void
+test_chain_build_failure_named_by_rejection(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "cb.log",
+	    CMT("Filtered cert count with digital signature: 2", "1:00:00")
+	    CMT("Chain build failed cert: AAAA1111", "1:00:01")
+	    CMT("Chain 0 status: UntrustedRoot", "1:00:02")
+	    CMT("Chain build failed cert: BBBB2222", "1:00:03")
+	    CMT("Chain 0 status: Revoked", "1:00:04")
+	    CMT("Not allowed cert: [Subject: CN=a] [Thumbprint: AAAA1111]",
+	    "1:00:05")
+	    CMT("Filtered cert count with allowed root CA: 0", "1:00:06"));
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 1);
+	fd = diag_rules_get(r, 0);
+	assert_string_equal(fd->stage, "allowed-root-ca");
+	assert_non_null(fd->reason);
+	assert_string_equal(fd->reason, "untrusted-root");
+	assert_int_equal(fd->nfail, 2);
+	assert_int_equal(fd->fail_total, 2);
+	assert_string_equal(fd->fail[0].thumb, "AAAA1111");
+	assert_string_equal(fd->fail[1].thumb, "BBBB2222");
+	assert_int_equal(fd->fail[0].rejected, 1);
+	assert_int_equal(fd->fail[1].rejected, 0);
+	assert_int_equal(fd->fail[0].nstatus, 1);
+	assert_string_equal(fd->fail[0].status[0], "UntrustedRoot");
+	assert_string_equal(fd->fail[1].status[0], "Revoked");
+	diag_rules_free(r);
+	free_files();
+
+	/* No rejection names either: the most specific status wins. */
+	r = rules_new(NULL);
+	feed_text(r, "cb.log",
+	    CMT("Filtered cert count with digital signature: 2", "1:00:00")
+	    CMT("Chain build failed cert: AAAA1111", "1:00:01")
+	    CMT("Chain 12 status: UntrustedRoot", "1:00:02")
+	    CMT("Chain build failed cert: BBBB2222", "1:00:03")
+	    CMT("Chain 3 status: Revoked", "1:00:04")
+	    CMT("Filtered cert count with allowed root CA: 0", "1:00:06"));
+	diag_rules_finish(r);
+	fd = diag_rules_get(r, 0);
+	assert_string_equal(fd->reason, "revoked");
+	assert_int_equal(fd->fail[0].nstatus, 1);
+	diag_rules_free(r);
+	free_files();
+}
+
+/* More chain-build failures than are kept: all are counted. */
+static void
+test_chain_build_failures_bounded(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	char text[4096];
+	size_t len = 0, k;
+	(void)state;
+
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
+	    CMT("Filtered cert count with digital signature: 9", "1:00:00"));
+	for (k = 0; k < DIAG_FAIL_MAX + 1; k++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "<![LOG[Chain build failed cert: T%zu]LOG]!><time=\"1:00:01"
+		    ".000+000\" date=\"1-2-2026\">\n", k);
+	snprintf(text + len, sizeof(text) - len, "%s",
+	    CMT("Filtered cert count with allowed root CA: 0", "1:00:06"));
+	feed_text(r, "many.log", text);
+	diag_rules_finish(r);
+	fd = diag_rules_get(r, 0);
+	assert_int_equal(fd->nfail, DIAG_FAIL_MAX);
+	assert_int_equal(fd->fail_total, DIAG_FAIL_MAX + 1);
+	assert_string_equal(fd->fail[DIAG_FAIL_MAX - 1].thumb, "T7");
+	assert_string_equal(fd->reason, "chain-invalid");
+	diag_rules_free(r);
+	free_files();
+}
+
+/* Requests are told apart by their whole message id. */
+static void
+test_requests_by_whole_message_id(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "SMS_Cloud_ProxyConnector.log",
+	    CMT("Received response https://mp/SMS_MP/x for message 5BB2-1: "
+	    "HTTP/1.1 403 CMGConnector_Clientcertificaterequired", "1:00:00")
+	    CMT("Received response https://mp/SMS_MP/x for message 6BB2-1: "
+	    "HTTP/1.1 403 CMGConnector_Clientcertificaterequired", "1:00:01")
+	    CMT("Received response https://mp/SMS_MP/y for message 5bb2-1: "
+	    "HTTP/1.1 403 CMGConnector_Clientcertificaterequired", "1:00:02"));
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cmg-client-cert-required", NULL));
+	assert_int_equal(fd->count, 2);
+	diag_rules_free(r);
+	free_files();
+}
+
+/* Merging: clients that do not fit in the merged list are counted. */
+static void
+test_merge_counts_clients_that_do_not_fit(void **state)
+{
+	struct diag_rules *a = rules_new(NULL), *b = rules_new(NULL);
+	const struct diag_finding *fd;
+	char text[8192];
+	size_t len = 0, k;
+	(void)state;
+
+	len = (size_t)snprintf(text, sizeof(text), "#Fields: c-ip cs-uri-stem "
+	    "sc-status sc-substatus\n");
+	for (k = 0; k < DIAG_CLIENTS_MAX; k++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "10.1.0.%zu /SMS_MP/.sms_aut 403 16\n", k);
+	feed_text(a, "a.log", text);
+	feed_text(b, "b.log", "#Fields: c-ip cs-uri-stem sc-status "
+	    "sc-substatus\n10.2.0.1 /SMS_MP/.sms_aut 403 16\n"
+	    "10.2.0.1 /SMS_MP/.sms_aut 403 16\n"
+	    "10.1.0.1 /SMS_MP/.sms_aut 403 16\n");
+	diag_rules_merge(a, b);
+	diag_rules_finish(a);
+	assert_non_null(fd = find(a, "iis-403-16", NULL));
+	assert_int_equal(fd->count, DIAG_CLIENTS_MAX + 3);
+	assert_int_equal(fd->nclients, DIAG_CLIENTS_MAX);
+	assert_int_equal(fd->other_clients, 2);
+	assert_int_equal(fd->clients[1].count, 2);
+	diag_rules_free(a);
+	diag_rules_free(b);
+	free_files();
+}
+
 int
 main(void)
 {
@@ -573,6 +710,10 @@ main(void)
 		cmocka_unit_test(test_chain_cut_at_end_of_file),
 		cmocka_unit_test(test_evidence_cut_at_character_boundaries),
 		cmocka_unit_test(test_long_client_address),
+		cmocka_unit_test(test_chain_build_failure_named_by_rejection),
+		cmocka_unit_test(test_chain_build_failures_bounded),
+		cmocka_unit_test(test_requests_by_whole_message_id),
+		cmocka_unit_test(test_merge_counts_clients_that_do_not_fit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
