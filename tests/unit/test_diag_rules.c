@@ -569,6 +569,7 @@ test_chain_build_failure_named_by_rejection(void **state)
 	    CMT("Filtered cert count with digital signature: 2", "1:00:00")
 	    CMT("Chain build failed cert: AAAA1111", "1:00:01")
 	    CMT("Chain 0 status: UntrustedRoot", "1:00:02")
+	    CMT("Chain 1 status:", "1:00:02")
 	    CMT("Chain build failed cert: BBBB2222", "1:00:03")
 	    CMT("Chain 0 status: Revoked", "1:00:04")
 	    CMT("Not allowed cert: [Subject: CN=a] [Thumbprint: AAAA1111]",
