@@ -115,7 +115,13 @@ test_path_join_separators(void **state)
 	expect_join("logs/", "a.log", "logs/a.log");
 	/* A Windows folder as typed keeps its backslash; no '/' is added. */
 	expect_join("C:\\Logs\\", "a.log", "C:\\Logs\\a.log");
+#ifdef _WIN32
+	/* On Windows the folder's own separator, not a mix. */
+	expect_join("C:\\Logs", "a.log", "C:\\Logs\\a.log");
+	expect_join("C:/Logs", "a.log", "C:/Logs/a.log");
+#else
 	expect_join("C:\\Logs", "a.log", "C:\\Logs/a.log");
+#endif
 	expect_join("", "a.log", "a.log");
 	expect_join("/", "etc", "/etc");
 	expect_join("d", "", "d/");
