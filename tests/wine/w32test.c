@@ -385,7 +385,9 @@ test_timeouts(struct backend *b, const char *mode)
 	int rc;
 	char label[160];
 
-	/* Hang on stop: the wait gives up at its timeout, not later. */
+	/* Hang on stop: the wait gives up at its timeout, not later.  Below
+	 * 2000 ms, not 1300: ControlService took 408 ms more on a loaded
+	 * 2-core machine; waiting out the hang would take 2500 ms. */
 	set_conf(b, SVC, "HangOnStopMs", 2500);
 	t0 = sys_monotonic_ms();
 	rc = b->ops->svc_stop(b, SVC, 1000, &st, &err);
@@ -393,7 +395,7 @@ test_timeouts(struct backend *b, const char *mode)
 	snprintf(label, sizeof(label), "%s: hang on stop times out in %llu ms "
 	    "(timeout 1000)", mode, (unsigned long long)dt);
 	check(rc == -1 && err.kind == CM_ERR_TIMEOUT &&
-	    st.state == SVC_STOP_PENDING && dt >= 1000 && dt < 1300, label,
+	    st.state == SVC_STOP_PENDING && dt >= 1000 && dt < 2000, label,
 	    "rc=%d kind=%d state=%s %s", rc, err.kind, svc_state_name(st.state),
 	    err.msg);
 	set_conf(b, SVC, "HangOnStopMs", 0);
