@@ -64,7 +64,13 @@ fuzz-run-%: $(FZ)/fuzz_%
 	    || { tail -n 40 fuzz_$*.log; exit 1; }
 	@grep -E '^(#[0-9]+ +DONE|Done)' $(FZ)/fuzz_$*.log | tail -n 1 || true
 
-.PHONY: fuzz fuzz-smoke
+# For scripts/bench-fuzz: the targets, and one target's seed files.
+.PHONY: fuzz fuzz-smoke fuzz-bin fuzz-list
+fuzz-bin: $(FUZZ_BIN)
+fuzz-list:
+	@echo $(FUZZ_TARGETS)
+fuzz-seeds-%:
+	@echo $(FUZZ_SEEDS_$*)
 fuzz: $(FUZZ_BIN)
 	@for t in $(FUZZ_TARGETS); do \
 	    $(MAKE) --no-print-directory fuzz-run-$$t \
