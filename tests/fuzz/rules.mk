@@ -39,6 +39,10 @@ FUZZ_SEEDS_profile = $(wildcard tests/fuzz/seeds/profile/* \
 	tests/data/profile/*.ini)
 endif
 
+FUZZ_TARGETS += simsvc
+FUZZ_SEEDS_simsvc = $(wildcard tests/data/sim/*/services.ini \
+	tests/fuzz/seeds/simsvc/*)
+
 FUZZ_OBJ = $(LIB_SRC:src/%.c=$(FZ)/obj/%.o)
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
 
