@@ -129,6 +129,11 @@ int report_type_parse(const char *name, uint32_t *type);
  */
 int report_load(const char *path, struct report **out, struct cm_err *err);
 
+/* The same over len bytes in memory (buf need not end in NUL); path names
+ * them in messages. */
+int report_parse(const char *path, const unsigned char *buf, size_t len,
+    struct report **out, struct cm_err *err);
+
 /* Parses an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SSZ"; formats one. */
 int report_parse_time(const char *s, time_t *t);
 void report_format_time(time_t t, char buf[32]);

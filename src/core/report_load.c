@@ -798,13 +798,9 @@ load_json(const unsigned char *buf, size_t len, json_error_t *je,
 int
 report_load(const char *path, struct report **out, struct cm_err *err)
 {
-	struct ld l = { path, err };
-	unsigned char *buf, *nul, *p;
-	size_t len, line = 1;
-	json_error_t je;
-	json_t *root;
-	struct report *r;
-	int rc, nomem;
+	unsigned char *buf;
+	size_t len;
+	int rc;
 
 	*out = NULL;
 	/* sys_read_file rather than json_load_file: the same size limit and
@@ -815,21 +811,35 @@ report_load(const char *path, struct report **out, struct cm_err *err)
 			err->kind = CM_ERR_INPUT;
 		return -1;
 	}
-	if (blank(buf, len)) {
-		free(buf);
+	rc = report_parse(path, buf, len, out, err);
+	free(buf);
+	return rc;
+}
+
+int
+report_parse(const char *path, const unsigned char *buf, size_t len,
+    struct report **out, struct cm_err *err)
+{
+	struct ld l = { path, err };
+	const unsigned char *nul, *p;
+	size_t line = 1;
+	json_error_t je;
+	json_t *root;
+	struct report *r;
+	int rc, nomem;
+
+	*out = NULL;
+	if (blank(buf, len))
 		return bad(&l, "", "empty file: expected a cmremedy JSON "
 		    "report");
-	}
 	/* jansson would call a NUL byte "invalid token near end of file". */
 	if ((nul = memchr(buf, '\0', len)) != NULL) {
 		for (p = buf; p < nul; p++)
 			line += *p == '\n';
-		free(buf);
 		return cm_err_set(err, CM_ERR_INPUT, 0, "%s:%zu: NUL byte: a "
 		    "binary file, not a JSON report", path, line);
 	}
 	root = load_json(buf, len, &je, &nomem);
-	free(buf);
 	/* jansson names every syntax error; a failure without a text is its
 	 * lexer failing to allocate before it read anything. */
 	if (root == NULL && (nomem ||

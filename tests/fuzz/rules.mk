@@ -39,7 +39,9 @@ FUZZ_SEEDS_profile = $(wildcard tests/fuzz/seeds/profile/* \
 	tests/data/profile/*.ini)
 endif
 
-FUZZ_TARGETS += simsvc
+FUZZ_TARGETS += simsvc report
+FUZZ_SEEDS_report = $(wildcard tests/data/report/*.json \
+	tests/fuzz/seeds/report/*)
 FUZZ_SEEDS_simsvc = $(wildcard tests/data/sim/*/services.ini \
 	tests/fuzz/seeds/simsvc/*)
 
