@@ -15,6 +15,7 @@
 #include "core/profile.h"
 #include "core/report.h"
 #include "report_text.h"
+#include "runlog.h"
 #include "util/compat.h"
 #include "util/sysutil.h"
 #include "util/text.h"
@@ -262,11 +263,12 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 	struct backend *b = NULL;
 	struct report *rep = NULL;
 	struct cm_err err;
-	char *report_path = NULL, *backup_path = NULL;
-	enum apply_result res;
+	char *report_path = NULL, *backup_path = NULL, *log;
+	enum apply_result res = APPLY_ERROR;
 	int rc, writes;
 
 	cm_err_clear(&err);
+	log = runlog_open(c, errout);
 	memset(&o, 0, sizeof(o));
 	o.command = cli_cmd_name(c->cmd);
 	o.mode = c->cmd == CMD_TOGGLE ? PLAN_TOGGLE : PLAN_APPLY;
@@ -284,6 +286,8 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 	    &err) != 0)) {
 		print_error(errout, &err);
 		rc = cli_exit_for(err.kind);
+		runlog_printf(log, errout, 3, "error: %s", err.msg);
+		runlog_printf(log, errout, 3, "outcome: error (exit %d)", rc);
 		goto out;
 	}
 	o.report_path = report_path;
@@ -318,7 +322,10 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 		fprintf(out, rc == EXIT_OK ? "compliant\n" :
 		    "not compliant: %zu setting(s) differ\n",
 		    count_changes(rep));
+	runlog_report(log, errout, rep, res != APPLY_ERROR ? report_path : NULL,
+	    rc);
 out:
+	free(log);
 	report_free(rep);
 	backend_close(b);
 	profile_free(p);
