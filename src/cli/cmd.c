@@ -263,12 +263,14 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 	struct backend *b = NULL;
 	struct report *rep = NULL;
 	struct cm_err err;
-	char *report_path = NULL, *backup_path = NULL, *log;
+	char *report_path = NULL, *backup_path = NULL, *log, *dir;
 	enum apply_result res = APPLY_ERROR;
 	int rc, writes;
 
 	cm_err_clear(&err);
-	log = runlog_open(c, errout);
+	dir = cmd_default_report_dir();
+	log = runlog_open(dir, c, errout);
+	free(dir);
 	memset(&o, 0, sizeof(o));
 	o.command = cli_cmd_name(c->cmd);
 	o.mode = c->cmd == CMD_TOGGLE ? PLAN_TOGGLE : PLAN_APPLY;

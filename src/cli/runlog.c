@@ -6,45 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "util/cmlog.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 
 char *
-runlog_path(void)
-{
-	char *dir, *p;
-	size_t n;
-
-	if ((dir = cmd_default_report_dir()) == NULL)
-		return NULL;
-	n = strlen(dir) + sizeof("/cmremedy.log");
-	if ((p = malloc(n)) != NULL)
-		snprintf(p, n, "%s/cmremedy.log", dir);
-	free(dir);
-	return p;
-}
-
-char *
-runlog_open(const struct cli *c, FILE *errout)
+runlog_open(const char *dir, const struct cli *c, FILE *errout)
 {
 	struct cm_err err;
-	char *dir, *log;
+	char *log;
+	size_t n;
 
-	if ((dir = cmd_default_report_dir()) == NULL ||
-	    (log = runlog_path()) == NULL) {
-		free(dir);
+	if (dir == NULL || (log = malloc(n = strlen(dir) +
+	    sizeof("/cmremedy.log"))) == NULL) {
 		fprintf(errout, "cmremedy: warning: no log: out of memory\n");
 		return NULL;
 	}
+	snprintf(log, n, "%s/cmremedy.log", dir);
 	if (sys_mkdir_p(dir, &err) != 0) {
 		fprintf(errout, "cmremedy: warning: no log: %s\n", err.msg);
-		free(dir);
 		free(log);
 		return NULL;
 	}
-	free(dir);
 	runlog_printf(log, errout, CMLOG_INFO, "%s %s on %s: started%s",
 	    cli_cmd_name(c->cmd), c->target != NULL ? c->target : "",
 	    c->backend != NULL ? c->backend : "the default backend",

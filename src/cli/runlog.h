@@ -25,14 +25,11 @@
 #include "cli.h"
 #include "core/report.h"
 
-/* DIR/cmremedy.log for the default reports folder (cmd_default_report_dir);
- * malloc'd, NULL on allocation failure. */
-char *runlog_path(void);
-
-/* Creates the reports folder if needed and writes the "started" record of
- * command c.  Returns the log's path (caller frees), or NULL with a warning
- * on errout when there is no log to write to. */
-char *runlog_open(const struct cli *c, FILE *errout);
+/* Creates the reports folder dir if needed and writes the "started"
+ * record of command c to dir/cmremedy.log.  Returns the log's path (caller
+ * frees), or NULL with a warning on errout when there is no log to write
+ * to (dir NULL: out of memory). */
+char *runlog_open(const char *dir, const struct cli *c, FILE *errout);
 
 /* One record of the given type (util/cmlog.h) with printf-style text;
  * on failure a warning goes to errout.  path NULL: no-op. */
