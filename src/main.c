@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd.h"
+#include "cli/expiry.h"
 #include "util/compat.h"
 
 #ifndef CM_VERSION
@@ -32,6 +33,10 @@ run(int argc, char **argv, FILE *out, FILE *errout)
 		return cmd_diagnose(&c, out, errout);
 	case CMD_CERTCHECK:
 		return cmd_certcheck(&c, out, errout);
+	case CMD_STATUS:
+		return expiry_status(&c, out, errout);
+	case CMD_EXPIRE:
+		return expiry_expire(&c, out, errout);
 	default:
 		return cmd_run(&c, out, errout);
 	}

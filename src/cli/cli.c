@@ -15,13 +15,20 @@ static const struct {
 #define O_REPORT  8u
 #define O_SINCE   16u
 #define O_CERT    32u   /* certcheck's sources and names */
+#define O_FOR     64u
+#define O_NOW     128u
+#define O_NOARG   256u        /* takes no operand */
 	{ "plan", CMD_PLAN, O_BACKEND | O_JSON },
-	{ "apply", CMD_APPLY, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
+	{ "apply", CMD_APPLY, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT | O_FOR },
 	{ "check", CMD_CHECK, O_BACKEND | O_JSON },
-	{ "toggle", CMD_TOGGLE, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
+	{ "toggle", CMD_TOGGLE, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT |
+	    O_FOR },
 	{ "revert", CMD_REVERT, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
 	{ "diagnose", CMD_DIAGNOSE, O_JSON | O_SINCE },
 	{ "certcheck", CMD_CERTCHECK, O_JSON | O_CERT },
+	{ "status", CMD_STATUS, O_BACKEND | O_JSON | O_NOARG },
+	{ "expire", CMD_EXPIRE, O_BACKEND | O_JSON | O_DRYRUN | O_NOW |
+	    O_NOARG },
 };
 
 void
@@ -29,16 +36,21 @@ cli_usage(FILE *out)
 {
 	fputs(
 "usage: cmremedy plan   PROFILE [--backend SPEC] [--json]\n"
-"       cmremedy apply  PROFILE [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
+"       cmremedy apply  PROFILE [--backend SPEC] [--dry-run] [--report FILE]\n"
+"                               [--for DURATION] [--json]\n"
 "       cmremedy check  PROFILE [--backend SPEC] [--json]\n"
-"       cmremedy toggle PROFILE [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
+"       cmremedy toggle PROFILE [--backend SPEC] [--dry-run] [--report FILE]\n"
+"                               [--for DURATION] [--json]\n"
 "       cmremedy revert REPORT  [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
+"       cmremedy status [--backend SPEC] [--json]\n"
+"       cmremedy expire [--backend SPEC] [--now TIME] [--dry-run] [--json]\n"
 "       cmremedy diagnose PATH... [--since TIME] [--json]\n"
 "       cmremedy certcheck [--store] [--cert FILE]... [--password-file FILE]\n"
 "                          [--trusted-root FILE]... [--computer-name NAME] [--json]\n"
 "       cmremedy --help | --version\n"
 "\n"
 "  SPEC is sim:DIR or win32 (default on Windows; elsewhere $CMREMEDY_BACKEND).\n"
+"  DURATION is 30m, 4h, 2d (at most 30 days): `expire` reverts the change then.\n"
 "  Exit status: 0 ok/compliant, 1 not compliant (check), findings (diagnose)\n"
 "  or no certificate passes (certcheck), 2 usage/profile/report error or\n"
 "  undecodable certificate, 3 system error before any change or unreadable\n"
@@ -113,6 +125,19 @@ parse_option(int argc, char **argv, int *i, size_t k, struct cli *c,
 		return opt_value(argc, argv, i, eq, &c->report, err);
 	if (IS("--since") && (allowed & O_SINCE))
 		return opt_value(argc, argv, i, eq, &c->since, err);
+	if (IS("--now") && (allowed & O_NOW))
+		return opt_value(argc, argv, i, eq, &c->now, err);
+	if (IS("--for") && (allowed & O_FOR)) {
+		const char *v;
+
+		if (opt_value(argc, argv, i, eq, &v, err) != 0)
+			return -1;
+		if (cli_parse_duration(v, &c->for_seconds) != 0)
+			return cm_err_set(err, CM_ERR_USAGE, 0, "--for '%s': "
+			    "want minutes, hours or days such as 30m, 4h or "
+			    "2d, at most 30d", v);
+		return 0;
+	}
 	if (allowed & O_CERT) {
 		if (IS("--cert"))
 			return opt_list(argc, argv, i, eq, c->certs, &c->ncerts,
@@ -141,6 +166,30 @@ parse_option(int argc, char **argv, int *i, size_t k, struct cli *c,
 #undef IS
 	return cm_err_set(err, CM_ERR_USAGE, 0,
 	    "'%s' is not an option of '%s'", a, commands[k].name);
+}
+
+int
+cli_parse_duration(const char *s, long *seconds)
+{
+	long n = 0, unit;
+
+	if (*s < '1' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		n = n * 10 + (*s - '0');
+		if (n > CLI_FOR_MAX_SECONDS / 60)
+			return -1;
+	}
+	switch (*s) {
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	default:  return -1;
+	}
+	if (s[1] != '\0' || n > CLI_FOR_MAX_SECONDS / unit)
+		return -1;
+	*seconds = n * unit;
+	return 0;
 }
 
 int
@@ -187,6 +236,13 @@ cli_parse(int argc, char **argv, struct cli *c, struct cm_err *err)
 		return c->npaths == 0 ? 0 : cm_err_set(err, CM_ERR_USAGE, 0,
 		    "certcheck takes no operand ('%s'): give certificate "
 		    "files with --cert FILE", c->paths[0]);
+	if (commands[k].opts & O_NOARG) {
+		if (c->npaths > 0)
+			return cm_err_set(err, CM_ERR_USAGE, 0,
+			    "'%s' takes no operand, not '%s'",
+			    commands[k].name, c->paths[0]);
+		return 0;
+	}
 	if (c->npaths == 0)
 		return cm_err_set(err, CM_ERR_USAGE, 0, "'%s' needs %s",
 		    commands[k].name, c->cmd == CMD_REVERT ? "a REPORT" :

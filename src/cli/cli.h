@@ -20,11 +20,15 @@ enum cm_exit {
 
 enum cli_cmd {
 	CMD_HELP, CMD_VERSION, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_TOGGLE,
-	CMD_REVERT, CMD_DIAGNOSE, CMD_CERTCHECK
+	CMD_REVERT, CMD_DIAGNOSE, CMD_CERTCHECK, CMD_STATUS,
+	CMD_EXPIRE
 };
 
 /* certcheck: at most this many --cert and --trusted-root files each. */
 #define CLI_MAX_FILES 64
+
+/* --for accepts at most this long: a forgotten change still ends. */
+#define CLI_FOR_MAX_SECONDS (30L * 24 * 3600)
 
 struct cli {
 	enum cli_cmd cmd;
@@ -32,6 +36,8 @@ struct cli {
 	const char *backend;  /* --backend SPEC or NULL */
 	const char *report;   /* --report FILE or NULL */
 	const char *since;    /* diagnose --since TIME or NULL */
+	const char *now;      /* expire --now TIME or NULL */
+	long for_seconds;     /* apply/toggle --for DURATION; 0 = none */
 	int dry_run;
 	int json;
 	char **paths;         /* diagnose PATH...; points into argv */
@@ -53,6 +59,11 @@ int cli_parse(int argc, char **argv, struct cli *c, struct cm_err *err);
 
 /* The usage text (for --help and after usage errors). */
 void cli_usage(FILE *out);
+
+/* Parses a --for DURATION: a whole number of minutes, hours or days
+ * ("30m", "4h", "2d"), more than 0 and at most 30 days.  Returns 0 and
+ * the seconds, or -1. */
+int cli_parse_duration(const char *s, long *seconds);
 
 /* The exit code for an error kind (usage/input 2, else 3). */
 int cli_exit_for(enum cm_errkind kind);

@@ -15,6 +15,7 @@
 #include "core/profile.h"
 #include "core/report.h"
 #include "report_text.h"
+#include "expiry.h"
 #include "runlog.h"
 #include "util/compat.h"
 #include "util/sysutil.h"
@@ -258,6 +259,13 @@ load_target(const struct cli *c, struct profile **p, struct cm_err *err)
 int
 cmd_run(const struct cli *c, FILE *out, FILE *errout)
 {
+	return cmd_run_report(c, out, errout, NULL);
+}
+
+int
+cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
+    char **report_out)
+{
 	struct apply_opts o;
 	struct profile *p = NULL;
 	struct backend *b = NULL;
@@ -268,6 +276,8 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 	int rc, writes;
 
 	cm_err_clear(&err);
+	if (report_out != NULL)
+		*report_out = NULL;
 	dir = cmd_default_report_dir();
 	log = runlog_open(dir, c, errout);
 	free(dir);
@@ -276,6 +286,7 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 	o.mode = c->cmd == CMD_TOGGLE ? PLAN_TOGGLE : PLAN_APPLY;
 	o.dry_run = c->dry_run || c->cmd == CMD_PLAN || c->cmd == CMD_CHECK;
 	o.reverts = c->cmd == CMD_REVERT ? c->target : NULL;
+	o.expires = c->for_seconds > 0 ? time(NULL) + c->for_seconds : 0;
 	writes = c->cmd == CMD_APPLY || c->cmd == CMD_TOGGLE ||
 	    c->cmd == CMD_REVERT;
 
@@ -319,6 +330,8 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 		rc = EXIT_NONCOMPLIANT;
 	if (!c->json && report_path != NULL && res != APPLY_ERROR)
 		fprintf(out, "report: %s\n", report_path);
+	if (c->for_seconds > 0 && rep != NULL)
+		expiry_schedule(c, rep, report_path, out, errout);
 	/* Runbooks (Intune keeps only the last line) read the verdict last. */
 	if (!c->json && c->cmd == CMD_CHECK && res == APPLY_PLANNED)
 		fprintf(out, rc == EXIT_OK ? "compliant\n" :
@@ -326,6 +339,10 @@ cmd_run(const struct cli *c, FILE *out, FILE *errout)
 		    count_changes(rep));
 	runlog_report(log, errout, rep, res != APPLY_ERROR ? report_path : NULL,
 	    rc);
+	if (report_out != NULL && res != APPLY_ERROR) {
+		*report_out = report_path;
+		report_path = NULL;
+	}
 out:
 	free(log);
 	report_free(rep);

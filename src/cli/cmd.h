@@ -13,6 +13,11 @@
  * errout as "cmremedy: message" lines.  Returns the exit code. */
 int cmd_run(const struct cli *c, FILE *out, FILE *errout);
 
+/* cmd_run that also hands back the path of the report it wrote in
+ * *report_out (malloc'd; NULL when it wrote none). */
+int cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
+    char **report_out);
+
 /* `diagnose PATH... [--since TIME] [--json]`: exit 0 no findings, 1
  * findings, 2 usage, 3 no path could be read. */
 int cmd_diagnose(const struct cli *c, FILE *out, FILE *errout);

@@ -28,8 +28,9 @@ runlog_open(const char *dir, const struct cli *c, FILE *errout)
 		free(log);
 		return NULL;
 	}
-	runlog_printf(log, errout, CMLOG_INFO, "%s %s on %s: started%s",
-	    cli_cmd_name(c->cmd), c->target != NULL ? c->target : "",
+	runlog_printf(log, errout, CMLOG_INFO, "%s%s%s on %s: started%s",
+	    cli_cmd_name(c->cmd), c->target != NULL ? " " : "",
+	    c->target != NULL ? c->target : "",
 	    c->backend != NULL ? c->backend : "the default backend",
 	    c->dry_run ? " (dry run)" : "");
 	return log;

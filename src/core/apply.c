@@ -100,6 +100,7 @@ run_report_begin(struct run *r, struct cm_err *err)
 	r->rep = rep;
 	rep->dry_run = r->o->dry_run;
 	rep->started = time(NULL);
+	rep->expires = r->o->expires;
 	rep->outcome = "in_progress";
 	if ((rep->command = text_strdup(r->o->command)) == NULL ||
 	    (rep->profile_name = text_strdup(r->p->name)) == NULL ||

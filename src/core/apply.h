@@ -43,6 +43,7 @@ struct apply_opts {
 	const char *backup_path; /* .reg backup of the values about to
 				    change (NULL: none) */
 	const char *reverts;     /* revert: the report being reverted */
+	time_t expires;          /* --for: recorded in the report; 0 none */
 };
 
 /*

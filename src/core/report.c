@@ -340,6 +340,21 @@ jside(struct jw *w, const struct report_setting *s, size_t i,
 	return o;
 }
 
+json_t *
+report_side_to_json(const struct report_value *rv, uint32_t setting_type,
+    struct cm_err *err)
+{
+	struct jw w = { err, 0 };
+	struct report_setting s;
+	json_t *o;
+
+	memset(&s, 0, sizeof(s));
+	s.type = setting_type;
+	if ((o = jside(&w, &s, 0, rv, "after")) == NULL && !w.failed)
+		cm_err_nomem(err);
+	return o;
+}
+
 static json_t *
 jsetting(struct jw *w, const struct report_setting *s, size_t i)
 {
@@ -462,6 +477,8 @@ jreport(struct jw *w, const struct report *r)
 	put(w, o, "backend", jtext(r->backend));
 	put(w, o, "started", jtime(r->started));
 	put(w, o, "finished", jtime(r->finished));
+	if (r->expires != 0)
+		put(w, o, "expires", jtime(r->expires));
 	put(w, o, "outcome", jtext(r->outcome));
 	/* check's verdict, beside an outcome from the common list. */
 	if (r->command != NULL && strcmp(r->command, "check") == 0)

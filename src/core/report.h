@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "backend/backend.h"
 #include "util/err.h"
 #include "reg/regval.h"
@@ -81,6 +83,8 @@ struct report {
 	char *profile_path;
 	char *backend;        /* backend spec */
 	time_t started, finished;
+	time_t expires;       /* apply/toggle --for: when `expire` reverts the
+			         change; 0 = never (the field is left out) */
 	const char *outcome;  /* "changed" "unchanged" "planned"
 			         "rolled_back" "failed" "in_progress"; static */
 	int compliant;        /* check: 1 when nothing differs; serialised
@@ -105,6 +109,13 @@ int report_add_error(struct report *r, const char *step, const char *msg);
 /* The report as a JSON text (indented, keys in contract order, ends with a
  * newline).  Caller frees.  NULL with err on failure. */
 char *report_to_json(const struct report *r, struct cm_err *err);
+
+/* One side of a setting whose type is setting_type, exactly as a report
+ * writes "before"/"after": null, {"exists": false} or {"exists": true,
+ * "data": ...} ("type" only when not setting_type).  A new reference, or
+ * NULL with err. */
+json_t *report_side_to_json(const struct report_value *rv,
+    uint32_t setting_type, struct cm_err *err);
 
 /* Writes the JSON atomically (temp file + rename) to path. */
 int report_write(const struct report *r, const char *path,

@@ -737,6 +737,9 @@ parse_report(struct ld *l, const json_t *root, struct report *r)
 	    dup_string(l, s, &r->backend) != 0 ||
 	    get_time(l, root, "started", &r->started) != 0 ||
 	    get_time(l, root, "finished", &r->finished) != 0 ||
+	    (json_object_get(root, "expires") != NULL &&
+	    !json_is_null(json_object_get(root, "expires")) &&
+	    get_time(l, root, "expires", &r->expires) != 0) ||
 	    get_enum(l, root, "", "outcome", outcomes, 1, &r->outcome) != 0 ||
 	    parse_settings(l, root, r) != 0 ||
 	    parse_services(l, root, r) != 0 ||

@@ -15,6 +15,15 @@
 #include "compat_win32.h"
 #endif
 
+/* Windows text mode would turn "\n" into "\r\n" behind our back; POSIX
+ * has no such mode, and only POSIX has close-on-exec as an open flag. */
+#ifndef O_BINARY
+#define O_BINARY 0
+#endif
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+
 /* Copies text into buf[0, n) as record text; returns the length. */
 static size_t
 copy_text(char *buf, size_t n, const char *text)
@@ -134,11 +143,8 @@ cmlog_append(const char *path, size_t rotate_at, enum cmlog_type type,
 	bias = local_time(ts.tv_sec, &tm);
 	len = cmlog_format(buf, sizeof(buf), type, text, &tm,
 	    (int)(ts.tv_nsec / 1000000L), bias, (unsigned long)getpid());
-#ifdef _WIN32
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_BINARY, 0644);
-#else
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-#endif
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_BINARY | O_CLOEXEC,
+	    0644);
 	if (fd < 0) {
 		e = errno;
 		return cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot open "
