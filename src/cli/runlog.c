@@ -15,14 +15,12 @@ runlog_open(const char *dir, const struct cli *c, FILE *errout)
 {
 	struct cm_err err;
 	char *log;
-	size_t n;
 
-	if (dir == NULL || (log = malloc(n = strlen(dir) +
-	    sizeof("/cmremedy.log"))) == NULL) {
+	if (dir == NULL || (log = text_path_join(dir, "cmremedy.log")) ==
+	    NULL) {
 		fprintf(errout, "cmremedy: warning: no log: out of memory\n");
 		return NULL;
 	}
-	snprintf(log, n, "%s/cmremedy.log", dir);
 	if (sys_mkdir_p(dir, &err) != 0) {
 		fprintf(errout, "cmremedy: warning: no log: %s\n", err.msg);
 		free(log);

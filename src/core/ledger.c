@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/mem.h"
 #include "util/text.h"
 
 /* A report of the folder while the ledger is worked out. */
@@ -39,14 +40,14 @@ ends_with(const char *s, const char *tail)
 }
 
 static int
-skip(struct ledger *lg, const char *msg)
+skip(struct ledger *lg, size_t *cap, const char *msg)
 {
 	char **p, *m;
 
-	if ((m = strdup(msg)) == NULL)
+	if ((m = text_strdup(msg)) == NULL)
 		return -1;
-	if ((p = realloc(lg->skipped, (lg->nskipped + 1) * sizeof(*p))) ==
-	    NULL) {
+	if ((p = mem_grow(lg->skipped, cap, lg->nskipped + 1,
+	    sizeof(*p))) == NULL) {
 		free(m);
 		return -1;
 	}
@@ -83,7 +84,7 @@ read_items(const char *dir, const char *spec, struct ledger *lg,
 	struct item *items = NULL, *p;
 	struct dirent *de;
 	struct cm_err e;
-	size_t n = 0, len;
+	size_t n = 0, cap = 0, skipcap = 0;
 	DIR *d;
 
 	*out = NULL;
@@ -100,13 +101,11 @@ read_items(const char *dir, const char *spec, struct ledger *lg,
 
 		if (!ends_with(de->d_name, ".json"))
 			continue;
-		len = strlen(dir) + strlen(de->d_name) + 2;
-		if ((path = malloc(len)) == NULL)
+		if ((path = text_path_join(dir, de->d_name)) == NULL)
 			goto nomem;
-		snprintf(path, len, "%s/%s", dir, de->d_name);
 		if (report_load(path, &rep, &e) != 0) {
 			free(path);
-			if (skip(lg, e.msg) != 0)
+			if (skip(lg, &skipcap, e.msg) != 0)
 				goto nomem;
 			continue;
 		}
@@ -115,7 +114,7 @@ read_items(const char *dir, const char *spec, struct ledger *lg,
 			free(path);
 			continue;
 		}
-		if ((p = realloc(items, (n + 1) * sizeof(*p))) == NULL) {
+		if ((p = mem_grow(items, &cap, n + 1, sizeof(*p))) == NULL) {
 			report_free(rep);
 			free(path);
 			goto nomem;
@@ -188,12 +187,13 @@ supersede(struct item *items, size_t k)
 
 /* Moves item it into a new entry of list (with its owned settings). */
 static int
-add_entry(struct ledger_entry **list, size_t *n, struct item *it)
+add_entry(struct ledger_entry **list, size_t *n, size_t *cap,
+    struct item *it)
 {
 	struct ledger_entry *p, *e;
 	size_t i, k = 0;
 
-	if ((p = realloc(*list, (*n + 1) * sizeof(*p))) == NULL)
+	if ((p = mem_grow(*list, cap, *n + 1, sizeof(*p))) == NULL)
 		return -1;
 	*list = p;
 	e = &p[*n];
@@ -218,7 +218,7 @@ ledger_load(const char *dir, const char *spec, struct ledger *lg,
     struct cm_err *err)
 {
 	struct item *items;
-	size_t n, k, i;
+	size_t n, k, i, acap = 0, icap = 0;
 	int rc = 0;
 
 	memset(lg, 0, sizeof(*lg));
@@ -245,9 +245,9 @@ ledger_load(const char *dir, const char *spec, struct ledger *lg,
 
 		for (i = 0; items[k].owned && i < items[k].rep->nsettings; i++)
 			any |= items[k].owned[i];
-		if ((any && add_entry(&lg->active, &lg->nactive,
+		if ((any && add_entry(&lg->active, &lg->nactive, &acap,
 		    &items[k]) != 0) || (items[k].interrupted &&
-		    add_entry(&lg->interrupted, &lg->ninterrupted,
+		    add_entry(&lg->interrupted, &lg->ninterrupted, &icap,
 		    &items[k]) != 0))
 			rc = cm_err_nomem(err);
 	}
