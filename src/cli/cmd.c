@@ -15,8 +15,8 @@
 #include "core/profile.h"
 #include "core/report.h"
 #include "report_text.h"
-#include "expiry.h"
 #include "runlog.h"
+#include "schedule.h"
 #include "util/compat.h"
 #include "util/sysutil.h"
 #include "util/text.h"
@@ -280,7 +280,6 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 		*report_out = NULL;
 	dir = cmd_default_report_dir();
 	log = runlog_open(dir, c, errout);
-	free(dir);
 	memset(&o, 0, sizeof(o));
 	o.command = cli_cmd_name(c->cmd);
 	o.mode = c->cmd == CMD_TOGGLE ? PLAN_TOGGLE : PLAN_APPLY;
@@ -331,7 +330,7 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	if (!c->json && report_path != NULL && res != APPLY_ERROR)
 		fprintf(out, "report: %s\n", report_path);
 	if (c->for_seconds > 0 && rep != NULL)
-		expiry_schedule(c, rep, report_path, out, errout);
+		schedule_expire(c, rep, dir, out, errout);
 	/* Runbooks (Intune keeps only the last line) read the verdict last. */
 	if (!c->json && c->cmd == CMD_CHECK && res == APPLY_PLANNED)
 		fprintf(out, rc == EXIT_OK ? "compliant\n" :
@@ -344,6 +343,7 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 		report_path = NULL;
 	}
 out:
+	free(dir);
 	free(log);
 	report_free(rep);
 	backend_close(b);

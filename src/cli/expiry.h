@@ -6,14 +6,13 @@
  * apply or toggle with --for writes "expires" into its report, and
  * `expire` reverts each active change whose time has come by running
  * `revert` on its report: the same code, checks and report as a revert
- * the admin types. */
+ * the admin types.  What --for arranges is in schedule.h. */
 #ifndef CM_EXPIRY_H
 #define CM_EXPIRY_H
 
 #include <stdio.h>
 
 #include "cli.h"
-#include "core/report.h"
 
 /* `status [--backend SPEC] [--json]`: the active changes with their
  * settings as applied and as they are now (drifted), and an interrupted
@@ -25,12 +24,5 @@ int expiry_status(const struct cli *c, FILE *out, FILE *errout);
  * exit 0 and nothing touched (not even the log).  Otherwise the highest
  * exit code of the reverts (as `revert`: 0, 2, 3, 4, 5). */
 int expiry_expire(const struct cli *c, FILE *out, FILE *errout);
-
-/* After an apply/toggle with --for: says when the change expires and
- * arranges (or prints, where cmremedy cannot arrange it) the run of
- * `cmremedy expire` at that time.  Text mode prints; --json stays quiet
- * (the report has "expires"). */
-void expiry_schedule(const struct cli *c, const struct report *rep,
-    const char *report_path, FILE *out, FILE *errout);
 
 #endif
