@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: ISC
-# tests/runbook/rules.mk - what runbooks rely on (cmremedy.log, changes
-# that expire, status), end to end through the built binary, the
-# ASan+UBSan copy included.
-.PHONY: runbook-e2e
+# tests/runbook/rules.mk - what runbooks rely on, end to end through the
+# built binary: cmremedy.log, changes that expire, status (runbook-e2e,
+# the ASan+UBSan copy included), and the Ansible playbook run by Debian's
+# ansible-core on a fleet of 6 sim machines (runbook-ansible; 4 playbook
+# runs, about 30 s of ansible-core's own start-up and forks on an idle
+# 2-core machine).  Playbook wall times: scripts/bench-playbook.
+.PHONY: runbook-e2e runbook-ansible
 runbook-e2e: $(B)/cmremedy $(BA)/cmremedy
 	@tests/runbook/run $(B)/cmremedy
 	@CMREMEDY_ASAN=1 tests/runbook/run $(BA)/cmremedy
+runbook-ansible: $(B)/cmremedy
+	@tests/runbook/ansible.sh $(B)/cmremedy 6 6
 
-CHECK_TARGETS += runbook-e2e
+CHECK_TARGETS += runbook-e2e runbook-ansible
