@@ -110,7 +110,8 @@ WIN_LIBSRC = $(filter-out src/main.c,$(SRC_ALL))
 WIN_LIBOBJ = $(WIN_LIBSRC:src/%.c=$(BWIN)/obj/%.o)
 # -municode: wmain, the arguments as UTF-16.
 WIN_LDFLAGS = -static -municode -s -Wl,--no-insert-timestamp
-WIN_LIBS    = -L$(WINDEPS)/lib -linih -ljansson -ladvapi32 -lcrypt32
+WIN_LIBS    = -L$(WINDEPS)/lib -linih -ljansson -ladvapi32 -lcrypt32 \
+              -lole32 -loleaut32
 comma := ,
 
 .PHONY: windows windeps

@@ -330,7 +330,10 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	if (!c->json && report_path != NULL && res != APPLY_ERROR)
 		fprintf(out, "report: %s\n", report_path);
 	if (c->for_seconds > 0 && rep != NULL)
-		schedule_expire(c, rep, dir, out, errout);
+		schedule_expire(c, rep, report_path, dir, out, errout);
+	if (c->cmd == CMD_REVERT && !c->dry_run &&
+	    (res == APPLY_CHANGED || res == APPLY_UNCHANGED))
+		schedule_cancel(c->target, errout);
 	/* Runbooks (Intune keeps only the last line) read the verdict last. */
 	if (!c->json && c->cmd == CMD_CHECK && res == APPLY_PLANNED)
 		fprintf(out, rc == EXIT_OK ? "compliant\n" :

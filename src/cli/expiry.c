@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "core/ledger.h"
 #include "runlog.h"
+#include "schedule.h"
 #include "util/cmlog.h"
 #include "util/utctime.h"
 
@@ -94,6 +95,7 @@ static json_t *
 status_entry(const struct ledger_entry *e, struct cm_err *err)
 {
 	json_t *o = json_object(), *a = json_array();
+	struct schedule_task st;
 	size_t i;
 
 	if (o == NULL || a == NULL) {
@@ -106,6 +108,20 @@ status_entry(const struct ledger_entry *e, struct cm_err *err)
 	json_object_set_new(o, "command", jstr(e->rep->command));
 	json_object_set_new(o, "applied", jtime_or_null(e->rep->finished));
 	json_object_set_new(o, "expires", jtime_or_null(e->rep->expires));
+	/* Windows: the task that will run expire, as the Task Scheduler
+	 * has it (null: none registered). */
+	if (schedule_query(e->path, &st)) {
+		json_t *t = st.exists ? json_object() : json_null();
+
+		if (st.exists && t != NULL) {
+			json_object_set_new(t, "name", jstr(st.name));
+			json_object_set_new(t, "start", jstr(st.start));
+			json_object_set_new(t, "user", jstr(st.user));
+			json_object_set_new(t, "program", jstr(st.path));
+			json_object_set_new(t, "arguments", jstr(st.args));
+		}
+		json_object_set_new(o, "task", t);
+	}
 	for (i = 0; i < e->nsettings; i++)
 		json_array_append_new(a, status_setting(e, &e->settings[i],
 		    err));
@@ -190,6 +206,7 @@ side_text(FILE *out, const struct report_value *rv)
 static void
 status_text(const struct view *v, FILE *out)
 {
+	struct schedule_task st;
 	char t[UTC_STRLEN];
 	size_t k, i;
 
@@ -218,6 +235,12 @@ status_text(const struct view *v, FILE *out)
 			side_text(out, &ls->current);
 			fputs(ls->drifted ? "  DRIFTED\n" : "\n", out);
 		}
+		if (schedule_query(e->path, &st))
+			fprintf(out, "  scheduled task: %s\n", st.exists ?
+			    st.name : "none");
+		if (st.exists)
+			fprintf(out, "    runs %s %s as %s at %s\n", st.path,
+			    st.args, st.user, st.start);
 		fprintf(out, "  report: %s\n", e->path);
 	}
 	if (v->lg.ninterrupted > 0) {

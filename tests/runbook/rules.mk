@@ -5,11 +5,17 @@
 # ansible-core on a fleet of 6 sim machines (runbook-ansible; 4 playbook
 # runs, about 30 s of ansible-core's own start-up and forks on an idle
 # 2-core machine).  Playbook wall times: scripts/bench-playbook.
-.PHONY: runbook-e2e runbook-ansible
+# runbook-wine: the Windows build registers, reads back and deletes the
+# --for scheduled task through Task Scheduler 2.0 under Wine 8 (one
+# wineboot, about 30 s).
+.PHONY: runbook-e2e runbook-ansible runbook-wine
 runbook-e2e: $(B)/cmremedy $(BA)/cmremedy
 	@tests/runbook/run $(B)/cmremedy
 	@CMREMEDY_ASAN=1 tests/runbook/run $(BA)/cmremedy
 runbook-ansible: $(B)/cmremedy
 	@tests/runbook/ansible.sh $(B)/cmremedy 6 6
 
-CHECK_TARGETS += runbook-e2e runbook-ansible
+runbook-wine: $(BW)/cmremedy.exe.so
+	@tests/runbook/wine-task.sh
+
+CHECK_TARGETS += runbook-e2e runbook-ansible runbook-wine
