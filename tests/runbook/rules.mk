@@ -15,7 +15,8 @@ runbook-e2e: $(B)/cmremedy $(BA)/cmremedy
 runbook-ansible: $(B)/cmremedy
 	@tests/runbook/ansible.sh $(B)/cmremedy 6 6
 
-runbook-wine: $(BW)/cmremedy.exe.so
+# $(B)/wine is the Wine rig's BW, whose rules.mk is read after this one.
+runbook-wine: $(B)/wine/cmremedy.exe.so
 	@tests/runbook/wine-task.sh
 
 CHECK_TARGETS += runbook-e2e runbook-ansible runbook-wine
