@@ -71,6 +71,16 @@ cmd_default_report_dir(int *system_wide)
 #endif
 }
 
+/* Makes the reports folder.  Reports record registry data and are read
+ * back by revert: the system's own folder and its reports are for
+ * administrators only. */
+static int
+reports_dir_make(const char *dir, int system_wide, struct cm_err *err)
+{
+	return system_wide ? sys_mkdir_private(dir, 2, err) :
+	    sys_mkdir_p(dir, err);
+}
+
 /* Picks the report path (--report, else a new name in the default folder,
  * created on demand) and the backup beside it: NAME.json -> NAME.backup.reg. */
 static int
@@ -91,11 +101,7 @@ report_paths(const struct cli *c, const char *profile_name, char **report,
 	} else {
 		if ((dir = cmd_default_report_dir(&system_wide)) == NULL)
 			return cm_err_nomem(err);
-		/* Reports record registry data and are read back by revert:
-		 * the system's own folder and its reports are for
-		 * administrators only. */
-		if ((system_wide ? sys_mkdir_private(dir, 2, err) :
-		    sys_mkdir_p(dir, err)) != 0) {
+		if (reports_dir_make(dir, system_wide, err) != 0) {
 			free(dir);
 			return -1;
 		}
@@ -271,15 +277,14 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	struct backend *b = NULL;
 	struct report *rep = NULL;
 	struct cm_err err;
-	char *report_path = NULL, *backup_path = NULL, *log, *dir;
+	char *report_path = NULL, *backup_path = NULL, *log = NULL, *dir;
 	enum apply_result res = APPLY_ERROR;
-	int rc, writes;
+	int rc, writes, system_wide = 0, refused = 0;
 
 	cm_err_clear(&err);
 	if (report_out != NULL)
 		*report_out = NULL;
-	dir = cmd_default_report_dir();
-	log = runlog_open(dir, c, errout);
+	dir = cmd_default_report_dir(&system_wide);
 	memset(&o, 0, sizeof(o));
 	o.command = cli_cmd_name(c->cmd);
 	o.mode = c->cmd == CMD_TOGGLE ? PLAN_TOGGLE : PLAN_APPLY;
@@ -293,15 +298,28 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	 * folder is made: a refusal leaves everything as it was. */
 	if (load_target(c, &p, &err) != 0 ||
 	    backend_open(c->backend, &b, &err) != 0 ||
-	    (writes && !o.dry_run && backend_may_change(b, &err) != 0) ||
+	    (writes && !o.dry_run &&
+	    (refused = backend_may_change(b, &err) != 0)) ||
 	    (writes && report_paths(c, p->name, &report_path, &backup_path,
 	    &err) != 0)) {
 		print_error(errout, &err);
 		rc = cli_exit_for(err.kind);
-		runlog_printf(log, errout, 3, "error: %s", err.msg);
-		runlog_printf(log, errout, 3, "outcome: error (exit %d)", rc);
+		/* A refused run touches nothing, its log included; other
+		 * errors go to a log that is already there. */
+		if (!refused && (log = runlog_open(dir, c, errout)) != NULL) {
+			runlog_printf(log, errout, 3, "error: %s", err.msg);
+			runlog_printf(log, errout, 3, "outcome: error (exit %d)",
+			    rc);
+		}
 		goto out;
 	}
+	/* The log lives in the default folder, also when --report writes
+	 * elsewhere; a command that changes nothing only logs into a folder
+	 * that exists. */
+	if (writes && dir != NULL && reports_dir_make(dir, system_wide,
+	    &err) != 0)
+		fprintf(errout, "cmremedy: warning: no log: %s\n", err.msg);
+	log = runlog_open(dir, c, errout);
 	o.report_path = report_path;
 	o.backup_path = o.dry_run ? NULL : backup_path;
 	res = apply_run(b, p, &o, &rep, &err);

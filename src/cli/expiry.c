@@ -35,11 +35,12 @@ static int
 view_open(const struct cli *c, struct view *v, FILE *errout)
 {
 	struct cm_err err;
+	int system_wide;
 
 	memset(v, 0, sizeof(*v));
 	if (backend_open(c->backend, &v->b, &err) != 0)
 		goto fail;
-	if ((v->dir = cmd_default_report_dir()) == NULL) {
+	if ((v->dir = cmd_default_report_dir(&system_wide)) == NULL) {
 		cm_err_nomem(&err);
 		goto fail;
 	}

@@ -5,25 +5,23 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util/cmlog.h"
-#include "util/sysutil.h"
 #include "util/text.h"
 
 char *
 runlog_open(const char *dir, const struct cli *c, FILE *errout)
 {
-	struct cm_err err;
+	struct stat st;
 	char *log;
 
-	if (dir == NULL || (log = text_path_join(dir, "cmremedy.log")) ==
-	    NULL) {
-		fprintf(errout, "cmremedy: warning: no log: out of memory\n");
+	/* No folder: nothing was ever recorded here, and a command that
+	 * changes nothing does not make one. */
+	if (dir == NULL || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return NULL;
-	}
-	if (sys_mkdir_p(dir, &err) != 0) {
-		fprintf(errout, "cmremedy: warning: no log: %s\n", err.msg);
-		free(log);
+	if ((log = text_path_join(dir, "cmremedy.log")) == NULL) {
+		fprintf(errout, "cmremedy: warning: no log: out of memory\n");
 		return NULL;
 	}
 	runlog_printf(log, errout, CMLOG_INFO, "%s%s%s on %s: started%s",

@@ -25,10 +25,10 @@
 #include "cli.h"
 #include "core/report.h"
 
-/* Creates the reports folder dir if needed and writes the "started"
- * record of command c to dir/cmremedy.log.  Returns the log's path (caller
- * frees), or NULL with a warning on errout when there is no log to write
- * to (dir NULL: out of memory). */
+/* Writes the "started" record of command c to dir/cmremedy.log.  Returns
+ * the log's path (caller frees), or NULL when the folder dir does not
+ * exist (the caller makes it for commands that change things, with the
+ * access the reports need) or dir is NULL. */
 char *runlog_open(const char *dir, const struct cli *c, FILE *errout);
 
 /* One record of the given type (util/cmlog.h) with printf-style text;

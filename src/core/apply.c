@@ -99,7 +99,8 @@ run_report_begin(struct run *r, struct cm_err *err)
 		return cm_err_nomem(err);
 	r->rep = rep;
 	rep->dry_run = r->o->dry_run;
-	rep->started = time(NULL);
+	rep->started_ms = sys_realtime_ms();
+	rep->started = (time_t)(rep->started_ms / 1000u);
 	rep->expires = r->o->expires;
 	rep->outcome = "in_progress";
 	if ((rep->command = text_strdup(r->o->command)) == NULL ||

@@ -2,20 +2,19 @@
 /* ledger.c - the reports folder read as the record of standing changes. */
 #include "ledger.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "util/compat.h"
 #include "util/mem.h"
 #include "util/text.h"
 
 /* A report of the folder while the ledger is worked out. */
 struct item {
 	char *path;
-	struct stat st;       /* of the report file: its last write */
+	cm_stat_t st;         /* of the report file: its last write */
 	struct report *rep;
 	int *owned;           /* per setting of rep; NULL: owns nothing */
 	int interrupted;
@@ -61,6 +60,11 @@ by_start(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
 
+	/* Milliseconds where both reports have them: runs of one machine
+	 * follow each other, often within one second. */
+	if (x->rep->started_ms != 0 && y->rep->started_ms != 0 &&
+	    x->rep->started_ms != y->rep->started_ms)
+		return x->rep->started_ms < y->rep->started_ms ? -1 : 1;
 	if (x->rep->started != y->rep->started)
 		return x->rep->started < y->rep->started ? -1 : 1;
 	/* Same second: the run that wrote its final report last finished
@@ -82,26 +86,27 @@ read_items(const char *dir, const char *spec, struct ledger *lg,
     struct item **out, size_t *nout, struct cm_err *err)
 {
 	struct item *items = NULL, *p;
-	struct dirent *de;
+	struct cm_dir *d;
 	struct cm_err e;
 	size_t n = 0, cap = 0, skipcap = 0;
-	DIR *d;
+	const char *name;
 
 	*out = NULL;
 	*nout = 0;
-	if ((d = opendir(dir)) == NULL) {
+	/* cm_opendir: UTF-8 names on Windows too. */
+	if ((d = cm_opendir(dir)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		return cm_err_set(err, CM_ERR_SYSTEM, errno, "%s: cannot "
 		    "read the reports folder: %s", dir, strerror(errno));
 	}
-	while ((de = readdir(d)) != NULL) {
+	while ((name = cm_readdir(d)) != NULL) {
 		struct report *rep;
 		char *path;
 
-		if (!ends_with(de->d_name, ".json"))
+		if (!ends_with(name, ".json"))
 			continue;
-		if ((path = text_path_join(dir, de->d_name)) == NULL)
+		if ((path = text_path_join(dir, name)) == NULL)
 			goto nomem;
 		if (report_load(path, &rep, &e) != 0) {
 			free(path);
@@ -121,19 +126,19 @@ read_items(const char *dir, const char *spec, struct ledger *lg,
 		}
 		items = p;
 		memset(&items[n], 0, sizeof(items[n]));
-		if (stat(path, &items[n].st) != 0)
+		if (cm_stat(path, &items[n].st) != 0)
 			memset(&items[n].st, 0, sizeof(items[n].st));
 		items[n].path = path;
 		items[n++].rep = rep;
 	}
-	closedir(d);
+	cm_closedir(d);
 	if (n > 1)
 		qsort(items, n, sizeof(*items), by_start);
 	*out = items;
 	*nout = n;
 	return 0;
 nomem:
-	closedir(d);
+	cm_closedir(d);
 	*out = items;
 	*nout = n;
 	return cm_err_nomem(err);

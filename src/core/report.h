@@ -83,6 +83,9 @@ struct report {
 	char *profile_path;
 	char *backend;        /* backend spec */
 	time_t started, finished;
+	unsigned long long started_ms; /* started, in ms since 1970 UTC: the
+			         order of runs within one second; 0 unknown
+			         (reports of older versions) */
 	time_t expires;       /* apply/toggle --for: when `expire` reverts the
 			         change; 0 = never (the field is left out) */
 	const char *outcome;  /* "changed" "unchanged" "planned"

@@ -705,6 +705,21 @@ parse_errors(struct ld *l, const json_t *root, struct report *r)
 	return 0;
 }
 
+/* "started_ms": optional (older reports lack it), a number when there. */
+static int
+get_started_ms(struct ld *l, const json_t *root, struct report *r)
+{
+	const json_t *j = json_object_get(root, "started_ms");
+
+	if (j == NULL || json_is_null(j))
+		return 0;
+	if (!json_is_integer(j) || json_integer_value(j) < 0)
+		return bad(l, "started_ms", "expected a number of "
+		    "milliseconds, found %s", kind(j));
+	r->started_ms = (unsigned long long)json_integer_value(j);
+	return 0;
+}
+
 static int
 parse_report(struct ld *l, const json_t *root, struct report *r)
 {
@@ -737,6 +752,7 @@ parse_report(struct ld *l, const json_t *root, struct report *r)
 	    dup_string(l, s, &r->backend) != 0 ||
 	    get_time(l, root, "started", &r->started) != 0 ||
 	    get_time(l, root, "finished", &r->finished) != 0 ||
+	    get_started_ms(l, root, r) != 0 ||
 	    (json_object_get(root, "expires") != NULL &&
 	    !json_is_null(json_object_get(root, "expires")) &&
 	    get_time(l, root, "expires", &r->expires) != 0) ||

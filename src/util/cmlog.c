@@ -3,25 +3,16 @@
 #include "cmlog.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "compat.h"
+#include "sysutil.h"
 #include "utctime.h"
 #ifdef _WIN32
 #include "compat_win32.h"
-#endif
-
-/* Windows text mode would turn "\n" into "\r\n" behind our back; POSIX
- * has no such mode, and only POSIX has close-on-exec as an open flag. */
-#ifndef O_BINARY
-#define O_BINARY 0
-#endif
-#ifndef O_CLOEXEC
-#define O_CLOEXEC 0
 #endif
 
 /* Copies text into buf[0, n) as record text; returns the length. */
@@ -89,11 +80,11 @@ cmlog_rotated_name(const char *path)
 static int
 rotate(const char *path, size_t rotate_at, struct cm_err *err)
 {
-	struct stat st;
+	cm_stat_t st;
 	char *old;
 	int rc = 0;
 
-	if (stat(path, &st) != 0 || (size_t)st.st_size < rotate_at)
+	if (cm_stat(path, &st) != 0 || (size_t)st.st_size < rotate_at)
 		return 0;
 	if ((old = cmlog_rotated_name(path)) == NULL)
 		return cm_err_nomem(err);
@@ -114,7 +105,7 @@ local_time(time_t t, struct tm *tm)
 {
 	time_t as_utc;
 
-#if defined(_WIN32) && !defined(__WINE__)
+#ifdef _WIN32
 	localtime_s(tm, &t);
 #else
 	localtime_r(&t, tm);
@@ -129,35 +120,39 @@ int
 cmlog_append(const char *path, size_t rotate_at, enum cmlog_type type,
     const char *text, struct cm_err *err)
 {
-	struct timespec ts;
 	struct tm tm;
 	char buf[4096];
-	size_t len;
+	size_t len, w;
 	long bias;
-	ssize_t w;
-	int fd, e;
+	uint64_t now;
+	time_t t;
+	FILE *f;
+	int e, ms;
 
 	if (rotate(path, rotate_at ? rotate_at : CMLOG_ROTATE_AT, err) != 0)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	bias = local_time(ts.tv_sec, &tm);
-	len = cmlog_format(buf, sizeof(buf), type, text, &tm,
-	    (int)(ts.tv_nsec / 1000000L), bias, (unsigned long)getpid());
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_BINARY | O_CLOEXEC,
-	    0644);
-	if (fd < 0) {
+	now = sys_realtime_ms();
+	t = (time_t)(now / 1000u);
+	ms = (int)(now % 1000u);
+	bias = local_time(t, &tm);
+	len = cmlog_format(buf, sizeof(buf), type, text, &tm, ms, bias,
+	    (unsigned long)getpid());
+	/* Append mode, one record in one write: whole lines even when
+	 * runs log at once.  cm_fopen: UTF-8 names on Windows too. */
+	if ((f = cm_fopen(path, "ab")) == NULL) {
 		e = errno;
 		return cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot open "
 		    "log: %s", path, strerror(e));
 	}
-	w = write(fd, buf, len);
+	setvbuf(f, NULL, _IOFBF, sizeof(buf));
+	w = fwrite(buf, 1, len, f);
 	e = errno;
-	if (close(fd) != 0 && w == (ssize_t)len) {
-		w = -1;
+	if (fclose(f) != 0 && w == len) {
+		w = 0;
 		e = errno;
 	}
-	if (w != (ssize_t)len)
+	if (w != len)
 		return cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot write "
-		    "log: %s", path, w < 0 ? strerror(e) : "short write");
+		    "log: %s", path, strerror(e));
 	return 0;
 }

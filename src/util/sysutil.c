@@ -212,6 +212,19 @@ sys_sleep_ms(unsigned ms)
 {
 	Sleep(ms);
 }
+
+uint64_t
+sys_realtime_ms(void)
+{
+	FILETIME ft;
+	ULARGE_INTEGER u;
+
+	/* 100 ns units since 1601; the static PE has no clock_gettime. */
+	GetSystemTimeAsFileTime(&ft);
+	u.LowPart = ft.dwLowDateTime;
+	u.HighPart = ft.dwHighDateTime;
+	return u.QuadPart / 10000u - 11644473600000u;
+}
 #else
 uint64_t
 sys_monotonic_ms(void)
@@ -219,6 +232,15 @@ sys_monotonic_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t
+sys_realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 

@@ -39,6 +39,9 @@ int sys_mkdir_private(const char *path, unsigned levels, struct cm_err *err);
 /* Milliseconds from an arbitrary fixed point; never goes backwards. */
 uint64_t sys_monotonic_ms(void);
 
+/* Milliseconds since 1970-01-01T00:00:00Z by the system clock. */
+uint64_t sys_realtime_ms(void);
+
 /* Sleeps at least ms milliseconds. */
 void sys_sleep_ms(unsigned ms);
 

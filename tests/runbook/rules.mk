@@ -5,7 +5,7 @@
 # ansible-core on a fleet of 6 sim machines (runbook-ansible; 4 playbook
 # runs, about 30 s of ansible-core's own start-up and forks on an idle
 # 2-core machine).  Playbook wall times: scripts/bench-playbook.
-# runbook-wine: the Windows build registers, reads back and deletes the
+# runbook-wine: cmremedy.exe registers, reads back and deletes the
 # --for scheduled task through Task Scheduler 2.0 under Wine 8 (one
 # wineboot, about 30 s).
 .PHONY: runbook-e2e runbook-ansible runbook-wine
@@ -15,8 +15,7 @@ runbook-e2e: $(B)/cmremedy $(BA)/cmremedy
 runbook-ansible: $(B)/cmremedy
 	@tests/runbook/ansible.sh $(B)/cmremedy 6 6
 
-# $(B)/wine is the Wine rig's BW, whose rules.mk is read after this one.
-runbook-wine: $(B)/wine/cmremedy.exe.so
+runbook-wine: $(BWIN)/cmremedy.exe
 	@tests/runbook/wine-task.sh
 
 CHECK_TARGETS += runbook-e2e runbook-ansible runbook-wine

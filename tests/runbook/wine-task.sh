@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
 # tests/runbook/wine-task.sh - the scheduled task behind --for on Windows,
-# registered through Task Scheduler 2.0 (ITaskService) by the Windows build
-# of cmremedy under Wine 8, in a throw-away prefix:
+# registered through Task Scheduler 2.0 (ITaskService) by cmremedy.exe, the
+# PE users run, under Wine 8, in a throw-away prefix:
 #   apply --for registers "cmremedy expire NAME" (Wine stores it as XML in
 #   C:\windows\system32\tasks), status reads it back through GetTask,
 #   revert deletes it, and expire deletes it through the revert it runs.
@@ -15,7 +15,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BW=$TOP/build/wine
 . "$TOP/tests/wine/prefix.sh"
-CM=$BW/cmremedy.exe.so
+CM=$TOP/build/windows/cmremedy.exe
 ON=$TOP/profiles/cmg-connector-verbose-on.ini
 TASKS=$WINEPREFIX/drive_c/windows/system32/tasks
 pass=0 fail=0
@@ -35,7 +35,9 @@ export CMREMEDY_REPORT_DIR=$WORK/reports
 
 cm apply "$ON" --backend "sim:$M" --for 1h
 expect "apply --for: exit 0" [ "$RC" -eq 0 ]
-rep=$(ls "$CMREMEDY_REPORT_DIR"/*-apply-*.json 2>/dev/null)
+# The report named by apply itself (Wine reuses pids: names by time alone
+# could repeat).
+rep=$(sed -n 's/^report: //p' <<<"$OUT" | tr -d '\r')
 name="cmremedy expire $(basename "$rep" .json)"
 expect "apply --for: says which task runs expire" grep -qF "the scheduled task \"$name\" runs \`cmremedy.exe expire --backend \"sim:$M\"\` as SYSTEM" <<<"$OUT"
 expect "apply --for: no warning" [ -z "$(grep -v 'fixme\|err:' <<<"$ERR")" ]
@@ -50,13 +52,15 @@ expect "revert: exit 0" [ "$RC" -eq 0 ]
 expect "revert deletes the task" [ ! -e "$TASKS/$name" ]
 
 cm apply "$ON" --backend "sim:$M" --for 30m
-rep=$(ls -t "$CMREMEDY_REPORT_DIR"/*-apply-*.json | head -1)
+rep=$(sed -n 's/^report: //p' <<<"$OUT" | tr -d '\r')
 name="cmremedy expire $(basename "$rep" .json)"
 expect "second apply --for: task registered" [ -f "$TASKS/$name" ]
 now=$(date -u -d "@$(( $(date -u -d "$(jq -r .expires "$rep")" +%s) + 60 ))" +%Y-%m-%dT%H:%M:%SZ)
 cm expire --backend "sim:$M" --now "$now"
 expect "expire: exit 0" [ "$RC" -eq 0 ]
+expect "expire reverted the change" grep -q '^reverting: apply cmg-connector-verbose-on expired at' <<<"$OUT"
 expect "expire deletes the task" [ ! -e "$TASKS/$name" ]
+[ ! -e "$TASKS/$name" ] || { echo "    stderr: $(grep -v fixme <<<"$ERR")"; ls "$TASKS"; }
 cm status --backend "sim:$M" --json
 expect "nothing active after expire" [ "$(jq '.active | length' <<<"$OUT")" = 0 ]
 
