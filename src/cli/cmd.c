@@ -313,11 +313,11 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 		}
 		goto out;
 	}
-	/* The log lives in the default folder, also when --report writes
-	 * elsewhere; a command that changes nothing only logs into a folder
-	 * that exists. */
-	if (writes && dir != NULL && reports_dir_make(dir, system_wide,
-	    &err) != 0)
+	/* The log lives in the default folder, which report_paths has made
+	 * unless --report writes elsewhere; a command that changes nothing
+	 * only logs into a folder that exists. */
+	if (writes && c->report != NULL && dir != NULL &&
+	    reports_dir_make(dir, system_wide, &err) != 0)
 		fprintf(errout, "cmremedy: warning: no log: %s\n", err.msg);
 	log = runlog_open(dir, c, errout);
 	o.report_path = report_path;
