@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "reg/regfile.h"
+#include "reg/regkey.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 
@@ -223,18 +224,7 @@ note_error(struct run *r, const char *step, const struct cm_err *e)
 static char *
 backup_key(const struct profile_setting *s)
 {
-	static const char sw[] = "HKLM\\SOFTWARE";
-	size_t n = sizeof(sw) - 1;
-	char *k;
-
-	if (s->view != REGVIEW_32 || strncmp(s->key, sw, n) != 0 ||
-	    (s->key[n] != '\0' && s->key[n] != '\\') ||
-	    strncmp(s->key + n, "\\WOW6432Node", 12) == 0)
-		return strdup(s->key);
-	if ((k = malloc(strlen(s->key) + 13)) == NULL)
-		return NULL;
-	snprintf(k, strlen(s->key) + 13, "%s\\WOW6432Node%s", sw, s->key + n);
-	return k;
+	return regkey_view_path(s->key, s->view);
 }
 
 /* Writes a regedit-importable .reg with the before-value of every setting
