@@ -73,8 +73,9 @@ spec_list(char *buf, size_t len)
 		n = snprintf(buf + at, len - at, "%s%s%s%s",
 		    at == 0 ? "" : ", ", e->name,
 		    e->arg != NULL ? ":" : "", e->arg != NULL ? e->arg : "");
+		/* The list is short; a cut one still reads right. */
 		if (n < 0 || (size_t)n >= len - at)
-			return;     /* the list is short; a cut one stays valid */
+			return;
 		at += (size_t)n;
 	}
 }

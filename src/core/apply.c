@@ -106,7 +106,8 @@ run_report_begin(struct run *r, struct cm_err *err)
 	    (rep->profile_name = text_strdup(r->p->name)) == NULL ||
 	    (rep->profile_path = text_strdup(r->p->path)) == NULL ||
 	    (rep->backend = text_strdup(r->b->spec)) == NULL ||
-	    (r->o->reverts && (rep->reverts = text_strdup(r->o->reverts)) == NULL))
+	    (r->o->reverts &&
+	    (rep->reverts = text_strdup(r->o->reverts)) == NULL))
 		return cm_err_nomem(err);
 	if ((r->p->nsettings > 0 && (rep->settings = calloc(r->p->nsettings,
 	    sizeof(*rep->settings))) == NULL) ||
@@ -185,7 +186,8 @@ run_report_after(struct run *r)
 		int exists = 0;
 
 		if (r->b->ops->read_value(r->b, s->key, s->value, s->view,
-		    &exists, &v, &e) == 0 && rv_set(&rs->after, exists, &v) == 0)
+		    &exists, &v, &e) == 0 &&
+		    rv_set(&rs->after, exists, &v) == 0)
 			;
 		else {
 			regval_free(&rs->after.value);
@@ -197,8 +199,8 @@ run_report_after(struct run *r)
 		struct report_service *rs = &r->rep->services[i];
 		struct cm_err e;
 
-		rs->after_known = r->b->ops->svc_query(r->b, r->p->services[i].name,
-		    &rs->after, &e) == 0;
+		rs->after_known = r->b->ops->svc_query(r->b,
+		    r->p->services[i].name, &rs->after, &e) == 0;
 	}
 }
 
@@ -312,7 +314,8 @@ put_value(struct run *r, size_t i, int present, const struct regval *v,
 	struct backend *b = r->b;
 
 	if (present)
-		return b->ops->write_value(b, s->key, s->value, s->view, v, err);
+		return b->ops->write_value(b, s->key, s->value, s->view, v,
+		    err);
 	if (b->ops->delete_value(b, s->key, s->value, s->view, err) != 0)
 		return -1;
 	return remove_keys(r, i, remove_key, err);
@@ -477,11 +480,13 @@ restart_services(struct run *r, struct cm_err *err)
 			continue;
 		if (restart_one(r, i, &r->trk[i], err) != 0 ||
 		    verify_restarted(r, i, err) != 0) {
-			(void)run_report_dependents(&r->rep->services[i], &r->trk[i]);
+			(void)run_report_dependents(&r->rep->services[i],
+			    &r->trk[i]);
 			note_error(r, "restart", err);
 			return -1;
 		}
-		if (run_report_dependents(&r->rep->services[i], &r->trk[i]) != 0)
+		if (run_report_dependents(&r->rep->services[i],
+		    &r->trk[i]) != 0)
 			return cm_err_nomem(err);
 	}
 	return 0;

@@ -120,8 +120,8 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 	if (rename(tmp, path) != 0) {
 		e = errno;
 		cm_remove(tmp);
-		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot replace: %s", path,
-		    strerror(e));
+		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot replace: %s",
+		    path, strerror(e));
 		free(tmp);
 		return -1;
 	}
@@ -177,8 +177,8 @@ mkdir_p(const char *path, unsigned private, struct cm_err *err)
 	}
 	if (mkdir_one(p, private > 0) != 0) {
 		e = errno;
-		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot create folder: %s",
-		    path, strerror(e));
+		cm_err_set(err, CM_ERR_SYSTEM, e,
+		    "%s: cannot create folder: %s", path, strerror(e));
 		free(p);
 		return -1;
 	}
