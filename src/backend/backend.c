@@ -2,6 +2,7 @@
 /* backend.c - choosing a backend from its spec; helpers shared by all. */
 #include "backend.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,74 @@ svc_state_name(enum svc_state s)
 	}
 }
 
+static int
+open_sim(const char *arg, struct backend **out, struct cm_err *err)
+{
+	return backend_sim_open(arg, out, err);
+}
+
+#ifdef _WIN32
+static int
+open_win32(const char *arg, struct backend **out, struct cm_err *err)
+{
+	(void)arg;
+	return backend_win32_open(out, err);
+}
+#endif
+
+/* The backends, by name (as curl's available_backends[]): adding one is
+ * one line here.  A spec is NAME, or NAME:ARG for a backend that takes an
+ * argument.  One that this build lacks has no open function and says
+ * which builds have it. */
+static const struct backend_entry {
+	const char *name;
+	const char *arg;      /* what follows "NAME:", or NULL: takes none */
+	int (*open)(const char *arg, struct backend **out,
+	    struct cm_err *err);
+	const char *builds;   /* open == NULL: the builds that have it */
+} available_backends[] = {
+	{ "sim", "DIR", open_sim, NULL },
+#ifdef _WIN32
+	{ "win32", NULL, open_win32, NULL },
+#else
+	{ "win32", NULL, NULL, "Windows builds (and the Wine build)" },
+#endif
+};
+
+#define NBACKENDS (sizeof(available_backends) / sizeof(available_backends[0]))
+
+/* "sim:DIR, win32": the specs this build accepts, for messages. */
+static void
+spec_list(char *buf, size_t len)
+{
+	const struct backend_entry *e;
+	size_t i, at = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < NBACKENDS; i++) {
+		e = &available_backends[i];
+		if (e->open == NULL)
+			continue;
+		n = snprintf(buf + at, len - at, "%s%s%s%s",
+		    at == 0 ? "" : ", ", e->name,
+		    e->arg != NULL ? ":" : "", e->arg != NULL ? e->arg : "");
+		/* The list is short; a cut one still reads right. */
+		if (n < 0 || (size_t)n >= len - at)
+			return;
+		at += (size_t)n;
+	}
+}
+
 int
 backend_open(const char *spec, struct backend **out, struct cm_err *err)
 {
+	const struct backend_entry *e;
+	char list[128];
+	size_t i, n;
+
 	*out = NULL;
+	spec_list(list, sizeof(list));
 	if (spec == NULL || *spec == '\0') {
 #ifdef _WIN32
 		spec = "win32";
@@ -31,28 +96,31 @@ backend_open(const char *spec, struct backend **out, struct cm_err *err)
 		spec = getenv("CMREMEDY_BACKEND");
 		if (spec == NULL || *spec == '\0')
 			return cm_err_set(err, CM_ERR_USAGE, 0,
-			    "no backend: pass --backend sim:DIR (or set "
+			    "no backend: pass --backend %s (or set "
 			    "CMREMEDY_BACKEND); the win32 backend exists only "
-			    "in Windows builds");
+			    "in Windows builds", list);
 #endif
 	}
-	if (strncmp(spec, "sim:", 4) == 0) {
-		if (spec[4] == '\0')
-			return cm_err_set(err, CM_ERR_USAGE, 0,
-			    "backend 'sim:' needs a folder: --backend sim:DIR");
-		return backend_sim_open(spec + 4, out, err);
-	}
-	if (strcmp(spec, "win32") == 0) {
-#ifdef _WIN32
-		return backend_win32_open(out, err);
-#else
-		return cm_err_set(err, CM_ERR_USAGE, 0,
-		    "backend 'win32' exists only in Windows builds (and the "
-		    "Wine build); use --backend sim:DIR here");
-#endif
+	n = strcspn(spec, ":");
+	for (i = 0; i < NBACKENDS; i++) {
+		e = &available_backends[i];
+		if (strlen(e->name) != n || strncmp(spec, e->name, n) != 0)
+			continue;
+		if (e->open == NULL)
+			return cm_err_set(err, CM_ERR_USAGE, 0, "backend '%s' "
+			    "exists only in %s; backends here: %s", e->name,
+			    e->builds, list);
+		if (e->arg == NULL && spec[n] != '\0')
+			return cm_err_set(err, CM_ERR_USAGE, 0, "backend '%s' "
+			    "takes no argument: --backend %s", spec, e->name);
+		if (e->arg != NULL && (spec[n] == '\0' || spec[n + 1] == '\0'))
+			return cm_err_set(err, CM_ERR_USAGE, 0, "backend '%s' "
+			    "needs a %s: --backend %s:%s", spec, e->arg,
+			    e->name, e->arg);
+		return e->open(spec[n] != '\0' ? spec + n + 1 : "", out, err);
 	}
 	return cm_err_set(err, CM_ERR_USAGE, 0,
-	    "unknown backend '%s': use sim:DIR or win32", spec);
+	    "unknown backend '%s': backends here: %s", spec, list);
 }
 
 void

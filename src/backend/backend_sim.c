@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reg/regfile.h"
+#include "reg/regkey.h"
 #include "simsvc.h"
 #include "util/sysutil.h"
 #include "util/text.h"
@@ -23,46 +24,17 @@ sim_of(struct backend *b)
 	return b->impl;
 }
 
-/* Length of prefix p if s starts with it (ASCII case-insensitively) and the
- * match ends at a key boundary; else 0. */
-static size_t
-key_prefix(const char *s, const char *p)
-{
-	size_t n = strlen(p);
-
-	if (text_ncasecmp(s, p, n) != 0)
-		return 0;
-	return s[n] == '\0' || s[n] == '\\' ? n : 0;
-}
-
-/*
- * The key a view sees.  As on 64-bit Windows, the 32-bit view of
- * HKLM\SOFTWARE\X is HKLM\SOFTWARE\WOW6432Node\X; nothing outside SOFTWARE
- * is redirected, and a path already under WOW6432Node is taken as it is.
- * (Windows also shares a few SOFTWARE subkeys between the views; no
- * ConfigMgr key is among them, and the sim redirects all.)  Caller frees.
- */
+/* The key a view sees (regkey_view_path; the sim redirects every key
+ * under SOFTWARE).  Caller frees. */
 static int
 view_key(const char *key, int view, char **out, struct cm_err *err)
 {
-	static const char sw[] = "HKLM\\SOFTWARE";
-	static const char wow[] = "HKLM\\SOFTWARE\\WOW6432Node";
-	size_t n;
-
 	*out = NULL;
 	if (view != REGVIEW_64 && view != REGVIEW_32)
 		return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s: registry view %d "
 		    "is neither 64 nor 32", key, view);
-	if (view == REGVIEW_64 || (n = key_prefix(key, sw)) == 0 ||
-	    key_prefix(key, wow) != 0) {
-		if ((*out = strdup(key)) == NULL)
-			return cm_err_nomem(err);
-		return 0;
-	}
-	if ((*out = malloc(sizeof(wow) + strlen(key + n))) == NULL)
+	if ((*out = regkey_view_path(key, (enum regview)view)) == NULL)
 		return cm_err_nomem(err);
-	strcpy(*out, wow);
-	strcat(*out, key + n);
 	return 0;
 }
 
@@ -314,6 +286,7 @@ backend_sim_open(const char *dir, struct backend **out, struct cm_err *err)
 	struct backend *b;
 	struct regfile *rf;
 	struct sim *s;
+	struct strbuf spec = { NULL, 0, 0, 0 };
 	char *svcpath;
 	int rc;
 
@@ -321,15 +294,14 @@ backend_sim_open(const char *dir, struct backend **out, struct cm_err *err)
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return cm_err_nomem(err);
 	b->ops = &sim_ops;
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (b->spec = malloc(strlen(dir) + 5)) == NULL) {
-		free(s);
+	strbuf_printf(&spec, "sim:%s", dir);
+	if (spec.failed || (s = calloc(1, sizeof(*s))) == NULL) {
+		strbuf_free(&spec);
 		free(b);
 		return cm_err_nomem(err);
 	}
 	b->impl = s;
-	strcpy(b->spec, "sim:");
-	strcat(b->spec, dir);
+	b->spec = spec.s;
 	svcpath = text_path_join(dir, "services.ini");
 	if ((s->regpath = text_path_join(dir, "registry.reg")) == NULL ||
 	    svcpath == NULL) {

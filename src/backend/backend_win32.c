@@ -310,7 +310,8 @@ encode_value(const struct regval *v, BYTE **buf, DWORD *size,
 		 * terminator and the list's own, "a\0b\0\0" (the empty list
 		 * "\0" is one NUL unit), so the data converts as it is. */
 		if (utf8_to_utf16((const char *)v->data,
-		    v->type == REGT_MULTI_SZ ? v->len : v->len - 1, &w, &n) != 0)
+		    v->type == REGT_MULTI_SZ ? v->len : v->len - 1, &w,
+		    &n) != 0)
 			return cm_err_set(err, CM_ERR_SYSTEM, 0,
 			    "%s: not valid UTF-8 (or out of memory)", where);
 		if (v->type != REGT_MULTI_SZ)
@@ -359,8 +360,8 @@ w32_write_value(struct backend *b, const char *key, const char *name,
 			return -1;
 		}
 		rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, sub, 0, NULL,
-		    REG_OPTION_NON_VOLATILE, KEY_SET_VALUE | KEY_CREATE_SUB_KEY |
-		    sam, NULL, &h, NULL);
+		    REG_OPTION_NON_VOLATILE,
+		    KEY_SET_VALUE | KEY_CREATE_SUB_KEY | sam, NULL, &h, NULL);
 		free(sub);
 		if (rc != ERROR_SUCCESS) {
 			free(data);
@@ -378,7 +379,8 @@ w32_write_value(struct backend *b, const char *key, const char *name,
 	free(data);
 	RegCloseKey(h);
 	if (rc != ERROR_SUCCESS)
-		return w32_fail(err, (DWORD)rc, "%s: cannot write value", where);
+		return w32_fail(err, (DWORD)rc, "%s: cannot write value",
+		    where);
 	return 0;
 }
 

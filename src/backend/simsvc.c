@@ -975,26 +975,30 @@ static int
 check_dependents(const struct doc *d, const struct svc *v,
     struct cm_err *err)
 {
-	char list[512];
-	size_t *order, m, i, at = 0;
+	struct strbuf list = { NULL, 0, 0, 0 };
+	size_t *order, m, i;
+	int rc;
 
 	if (active_dependents(d, v, &order, &m, err) != 0)
 		return -1;
-	list[0] = '\0';
-	for (i = 0; i < m && at < sizeof(list); i++) {
+	for (i = 0; i < m; i++) {
 		const struct svc *dv = &d->svcs[order[i]];
 
-		at += (size_t)snprintf(list + at, sizeof(list) - at,
-		    "%s%s (%s)", i > 0 ? ", " : "", dv->name,
+		strbuf_printf(&list, "%s%s (%s)", i > 0 ? ", " : "", dv->name,
 		    svc_state_name(dv->state));
 	}
 	free(order);
 	if (m == 0)
 		return 0;
-	return cm_err_set(err, CM_ERR_SYSTEM,
-	    SIMSVC_ERROR_DEPENDENT_SERVICES_RUNNING, "cannot stop %s: "
-	    "ERROR_DEPENDENT_SERVICES_RUNNING (1051): active services depend "
-	    "on it: %s; stop them first", v->name, list);
+	if (list.failed)
+		rc = cm_err_nomem(err);
+	else
+		rc = cm_err_set(err, CM_ERR_SYSTEM,
+		    SIMSVC_ERROR_DEPENDENT_SERVICES_RUNNING, "cannot stop %s: "
+		    "ERROR_DEPENDENT_SERVICES_RUNNING (1051): active services "
+		    "depend on it: %s; stop them first", v->name, list.s);
+	strbuf_free(&list);
+	return rc;
 }
 
 int

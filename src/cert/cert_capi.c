@@ -480,7 +480,8 @@ load_roots(struct load *l, const struct cert_source_opts *o,
 			    CERT_SHA1_HASH_PROP_ID, l->roots[l->nroots], &cb) ||
 			    !CertAddCertificateContextToStore(l->pool, ctx,
 			    CERT_STORE_ADD_USE_EXISTING, NULL)) {
-				sys_error(err, "cannot read a root", o->roots[i]);
+				sys_error(err, "cannot read a root",
+				    o->roots[i]);
 				goto fail;
 			}
 			l->nroots++;
@@ -646,10 +647,13 @@ static void
 fill_ku(struct cert *c, PCCERT_CONTEXT ctx)
 {
 	static const struct { int byte; BYTE bit; unsigned ours; } map[] = {
-		{ 0, CERT_DIGITAL_SIGNATURE_KEY_USAGE, CERT_KU_DIGITAL_SIGNATURE },
+		{ 0, CERT_DIGITAL_SIGNATURE_KEY_USAGE,
+		    CERT_KU_DIGITAL_SIGNATURE },
 		{ 0, CERT_NON_REPUDIATION_KEY_USAGE, CERT_KU_NON_REPUDIATION },
-		{ 0, CERT_KEY_ENCIPHERMENT_KEY_USAGE, CERT_KU_KEY_ENCIPHERMENT },
-		{ 0, CERT_DATA_ENCIPHERMENT_KEY_USAGE, CERT_KU_DATA_ENCIPHERMENT },
+		{ 0, CERT_KEY_ENCIPHERMENT_KEY_USAGE,
+		    CERT_KU_KEY_ENCIPHERMENT },
+		{ 0, CERT_DATA_ENCIPHERMENT_KEY_USAGE,
+		    CERT_KU_DATA_ENCIPHERMENT },
 		{ 0, CERT_KEY_AGREEMENT_KEY_USAGE, CERT_KU_KEY_AGREEMENT },
 		{ 0, CERT_KEY_CERT_SIGN_KEY_USAGE, CERT_KU_KEY_CERT_SIGN },
 		{ 0, CERT_CRL_SIGN_KEY_USAGE, CERT_KU_CRL_SIGN },

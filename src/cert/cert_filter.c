@@ -164,16 +164,16 @@ cert_remediation(const struct cert_result *r)
 		"purpose 'Signature' or 'Signature and encryption')."
 		CERT_NEEDS,
 		"No certificate that allows digital signature chains to an "
-		"allowed root CA (stage allowed-root-ca emptied the set): issue "
-		"it from a CA under one of the site's trusted root CAs, or add "
-		"its root there, and install the intermediate CA certificates "
-		"on the connection point; a revoked certificate must be "
-		"reissued." CERT_NEEDS,
+		"allowed root CA (stage allowed-root-ca emptied the set): "
+		"issue it from a CA under one of the site's trusted root CAs, "
+		"or add its root there, and install the intermediate CA "
+		"certificates on the connection point; a revoked certificate "
+		"must be reissued." CERT_NEEDS,
 		"No certificate left has its private key (stage private-key "
-		"emptied the set): enroll the certificate on the CMG connection "
-		"point itself, or import the PFX with its private key into "
-		"LocalMachine\\My (a template that allows exporting the key "
-		"makes the PFX possible)." CERT_NEEDS,
+		"emptied the set): enroll the certificate on the CMG "
+		"connection point itself, or import the PFX with its private "
+		"key into LocalMachine\\My (a template that allows exporting "
+		"the key makes the PFX possible)." CERT_NEEDS,
 		"No certificate left has Client Authentication in its Enhanced "
 		"Key Usage (stage client-auth emptied the set): issue one from "
 		"a template whose Application Policies include Client "

@@ -17,9 +17,10 @@ static const struct {
 #define O_CERT    32u   /* certcheck's sources and names */
 #define O_FOR     64u
 #define O_NOW     128u
-#define O_NOARG   256u        /* takes no operand */
+#define O_NOARG   256u  /* takes no operand */
 	{ "plan", CMD_PLAN, O_BACKEND | O_JSON },
-	{ "apply", CMD_APPLY, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT | O_FOR },
+	{ "apply", CMD_APPLY, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT |
+	    O_FOR },
 	{ "check", CMD_CHECK, O_BACKEND | O_JSON },
 	{ "toggle", CMD_TOGGLE, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT |
 	    O_FOR },
@@ -31,26 +32,81 @@ static const struct {
 	    O_NOARG },
 };
 
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Every option and the commands that take it (their O_ bit).  The usage
+ * text, README and man page are tested against this table and the one
+ * above (tests/unit/test_usage.c); parse_option is tested against both. */
+static const struct {
+	const char *name;
+	unsigned opt;
+} options[] = {
+	{ "--backend", O_BACKEND },
+	{ "--dry-run", O_DRYRUN },
+	{ "--report", O_REPORT },
+	{ "--since", O_SINCE },
+	{ "--store", O_CERT },
+	{ "--cert", O_CERT },
+	{ "--password-file", O_CERT },
+	{ "--trusted-root", O_CERT },
+	{ "--computer-name", O_CERT },
+	{ "--for", O_FOR },
+	{ "--now", O_NOW },
+	{ "--json", O_JSON },
+};
+
+const char *
+cli_command_at(size_t i)
+{
+	return i < NCOMMANDS ? commands[i].name : NULL;
+}
+
+const char *
+cli_option_at(size_t i)
+{
+	return i < sizeof(options) / sizeof(options[0]) ? options[i].name :
+	    NULL;
+}
+
+int
+cli_takes(const char *cmd, const char *opt)
+{
+	size_t i, j;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, cmd) == 0)
+			for (j = 0; j < sizeof(options) / sizeof(options[0]);
+			    j++)
+				if (strcmp(options[j].name, opt) == 0)
+					return (commands[i].opts &
+					    options[j].opt) != 0;
+	return 0;
+}
+
 void
 cli_usage(FILE *out)
 {
 	fputs(
 "usage: cmremedy plan   PROFILE [--backend SPEC] [--json]\n"
 "       cmremedy apply  PROFILE [--backend SPEC] [--dry-run] [--report FILE]\n"
-"                               [--for DURATION] [--json]\n"
+"                       [--for DURATION] [--json]\n"
 "       cmremedy check  PROFILE [--backend SPEC] [--json]\n"
 "       cmremedy toggle PROFILE [--backend SPEC] [--dry-run] [--report FILE]\n"
-"                               [--for DURATION] [--json]\n"
-"       cmremedy revert REPORT  [--backend SPEC] [--dry-run] [--report FILE] [--json]\n"
+"                       [--for DURATION] [--json]\n"
+"       cmremedy revert REPORT  [--backend SPEC] [--dry-run] [--report FILE] "
+    "[--json]\n"
 "       cmremedy status [--backend SPEC] [--json]\n"
 "       cmremedy expire [--backend SPEC] [--now TIME] [--dry-run] [--json]\n"
 "       cmremedy diagnose PATH... [--since TIME] [--json]\n"
 "       cmremedy certcheck [--store] [--cert FILE]... [--password-file FILE]\n"
-"                          [--trusted-root FILE]... [--computer-name NAME] [--json]\n"
+"                          [--trusted-root FILE]... [--computer-name NAME] "
+    "[--json]\n"
 "       cmremedy --help | --version\n"
 "\n"
-"  SPEC is sim:DIR or win32 (default on Windows; elsewhere $CMREMEDY_BACKEND).\n"
-"  DURATION is 30m, 4h, 2d (at most 30 days): `expire` reverts the change then.\n"
+"  SPEC is sim:DIR or win32 (default on Windows; elsewhere "
+    "$CMREMEDY_BACKEND).\n"
+"  DURATION is 30m, 4h, 2d (at most 30 days): `expire` reverts the change "
+    "then.\n"
 "  Exit status: 0 ok/compliant, 1 not compliant (check), findings (diagnose)\n"
 "  or no certificate passes (certcheck), 2 usage/profile/report error or\n"
 "  undecodable certificate, 3 system error before any change or unreadable\n"

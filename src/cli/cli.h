@@ -65,6 +65,13 @@ void cli_usage(FILE *out);
  * the seconds, or -1. */
 int cli_parse_duration(const char *s, long *seconds);
 
+/* The command table, for the usage test (tests/unit/test_usage.c): the
+ * name of command or option i in table order, NULL past the end; and 1 if
+ * command cmd takes option opt ("--json"). */
+const char *cli_command_at(size_t i);
+const char *cli_option_at(size_t i);
+int cli_takes(const char *cmd, const char *opt);
+
 /* The exit code for an error kind (usage/input 2, else 3). */
 int cli_exit_for(enum cm_errkind kind);
 

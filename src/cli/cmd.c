@@ -21,11 +21,22 @@
 #include "util/sysutil.h"
 #include "util/text.h"
 
+/* b's string, or NULL (b freed) when an allocation failed. */
+static char *
+take(struct strbuf *b)
+{
+	if (b->failed || b->s == NULL) {
+		strbuf_free(b);
+		return NULL;
+	}
+	return b->s;
+}
+
 char *
 cmd_default_report_dir(int *system_wide)
 {
-	char *env = cm_getenv("CMREMEDY_REPORT_DIR"), *base, *dir;
-	size_t n;
+	char *env = cm_getenv("CMREMEDY_REPORT_DIR"), *base;
+	struct strbuf b = { NULL, 0, 0, 0 };
 
 	*system_wide = 0;
 	if (env != NULL && *env != '\0')
@@ -45,29 +56,23 @@ cmd_default_report_dir(int *system_wide)
 	}
 	if (base == NULL)
 		return NULL;
-	n = strlen(base) + 32;
-	if ((dir = malloc(n)) != NULL)
-		snprintf(dir, n, "%s\\cmremedy\\reports", base);
+	strbuf_printf(&b, "%s\\cmremedy\\reports", base);
 	free(base);
-	return dir;
+	return take(&b);
 #else
 	if (geteuid() == 0) {
 		*system_wide = 1;
 		return strdup("/var/lib/cmremedy/reports");
 	}
 	if ((base = getenv("XDG_STATE_HOME")) != NULL && *base == '/') {
-		n = strlen(base) + 32;
-		if ((dir = malloc(n)) != NULL)
-			snprintf(dir, n, "%s/cmremedy/reports", base);
-		return dir;
+		strbuf_printf(&b, "%s/cmremedy/reports", base);
+		return take(&b);
 	}
 	base = getenv("HOME");
 	if (base == NULL || *base == '\0')
 		base = ".";
-	n = strlen(base) + 40;
-	if ((dir = malloc(n)) != NULL)
-		snprintf(dir, n, "%s/.local/state/cmremedy/reports", base);
-	return dir;
+	strbuf_printf(&b, "%s/.local/state/cmremedy/reports", base);
+	return take(&b);
 #endif
 }
 
@@ -87,9 +92,10 @@ static int
 report_paths(const struct cli *c, const char *profile_name, char **report,
     char **backup, struct cm_err *err)
 {
+	struct strbuf nb = { NULL, 0, 0, 0 }, bb = { NULL, 0, 0, 0 };
 	char *dir = NULL, *name, stamp[32];
 	const char *ext;
-	size_t n, base;
+	size_t base;
 	int system_wide;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -106,14 +112,14 @@ report_paths(const struct cli *c, const char *profile_name, char **report,
 			return -1;
 		}
 		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		n = strlen(profile_name) + 96;
-		if ((name = malloc(n)) == NULL) {
+		if (strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) == 0)
+			stamp[0] = '\0';
+		strbuf_printf(&nb, "%s-%s-%s-%ld.json", stamp,
+		    cli_cmd_name(c->cmd), profile_name, (long)getpid());
+		if ((name = take(&nb)) == NULL) {
 			free(dir);
 			return cm_err_nomem(err);
 		}
-		snprintf(name, n, "%s-%s-%s-%ld.json", stamp,
-		    cli_cmd_name(c->cmd), profile_name, (long)getpid());
 		/* The folder's own separator: C:\ProgramData\...\NAME. */
 		*report = text_path_join(dir, name);
 		free(name);
@@ -125,10 +131,10 @@ report_paths(const struct cli *c, const char *profile_name, char **report,
 	ext = strrchr(*report, '.');
 	if (ext != NULL && strcmp(ext, ".json") == 0)
 		base = (size_t)(ext - *report);
-	if ((*backup = malloc(base + 16)) == NULL)
+	strbuf_put(&bb, *report, base);
+	strbuf_puts(&bb, ".backup.reg");
+	if ((*backup = take(&bb)) == NULL)
 		return cm_err_nomem(err);
-	memcpy(*backup, *report, base);
-	strcpy(*backup + base, ".backup.reg");
 	return 0;
 }
 

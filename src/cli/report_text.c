@@ -73,8 +73,8 @@ counts(struct strbuf *b, const struct report *r, int future)
 		first = 0;
 	}
 	if (restarts > 0) {
-		strbuf_printf(b, "%s%zu service%s %s", first ? "" : ", ", restarts,
-		    restarts == 1 ? "" : "s", future ? "to restart" :
+		strbuf_printf(b, "%s%zu service%s %s", first ? "" : ", ",
+		    restarts, restarts == 1 ? "" : "s", future ? "to restart" :
 		    "restarted");
 		first = 0;
 	}
@@ -172,8 +172,8 @@ headline(struct strbuf *b, const struct report *r)
 			    "toggled" : "toggle", r->toggle_to);
 		counts(b, r, strcmp(o, "changed") != 0);
 	} else if (strcmp(o, "rolled_back") == 0)
-		strbuf_printf(b, "ROLLED BACK: %s failed; every change was undone, "
-		    "the machine is as before", r->command != NULL ?
+		strbuf_printf(b, "ROLLED BACK: %s failed; every change was "
+		    "undone, the machine is as before", r->command != NULL ?
 		    r->command : "the run");
 	else if (strcmp(o, "failed") == 0) {
 		/* apply.c also says "failed" when it stopped before changing
@@ -183,8 +183,9 @@ headline(struct strbuf *b, const struct report *r)
 			strbuf_printf(b, "FAILED, rollback incomplete: ");
 			leftovers(b, r);
 		} else
-			strbuf_printf(b, "FAILED: %s did not complete, see the errors "
-			    "below", r->command != NULL ? r->command : "the run");
+			strbuf_printf(b, "FAILED: %s did not complete, see the "
+			    "errors below",
+			    r->command != NULL ? r->command : "the run");
 	} else if (strcmp(o, "in_progress") == 0)
 		strbuf_printf(b, "INTERRUPTED: the run did not finish; values "
 		    "may be partly changed");
@@ -200,7 +201,8 @@ name(struct strbuf *b, const char *s)
 {
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			strbuf_printf(b, "\\x%02x", (unsigned)(unsigned char)*s);
+			strbuf_printf(b, "\\x%02x",
+			    (unsigned)(unsigned char)*s);
 		else
 			strbuf_printf(b, "%c", *s);
 }
@@ -227,7 +229,8 @@ side(struct strbuf *b, const struct report_value *rv, uint32_t stype)
 	strbuf_printf(b, "%s", f);
 	free(f);
 	if (rv->value.type != stype)
-		strbuf_printf(b, " (%s)", report_type_name(rv->value.type, tbuf));
+		strbuf_printf(b, " (%s)",
+		    report_type_name(rv->value.type, tbuf));
 }
 
 static int
@@ -290,7 +293,8 @@ service_body(struct strbuf *b, const struct report_service *sv)
 	if (sv->before_known && sv->after_known &&
 	    sv->before.state == SVC_RUNNING && sv->after.state == SVC_RUNNING &&
 	    sv->before.pid != sv->after.pid)
-		strbuf_printf(b, "pid %lu -> %lu", sv->before.pid, sv->after.pid);
+		strbuf_printf(b, "pid %lu -> %lu", sv->before.pid,
+		    sv->after.pid);
 	else if (sv->before_known && sv->after_known &&
 	    (sv->before.state != sv->after.state ||
 	    sv->before.pid != sv->after.pid)) {

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "reg/regfile.h"
+#include "reg/regkey.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 
@@ -107,7 +108,8 @@ run_report_begin(struct run *r, struct cm_err *err)
 	    (rep->profile_name = text_strdup(r->p->name)) == NULL ||
 	    (rep->profile_path = text_strdup(r->p->path)) == NULL ||
 	    (rep->backend = text_strdup(r->b->spec)) == NULL ||
-	    (r->o->reverts && (rep->reverts = text_strdup(r->o->reverts)) == NULL))
+	    (r->o->reverts &&
+	    (rep->reverts = text_strdup(r->o->reverts)) == NULL))
 		return cm_err_nomem(err);
 	if ((r->p->nsettings > 0 && (rep->settings = calloc(r->p->nsettings,
 	    sizeof(*rep->settings))) == NULL) ||
@@ -186,7 +188,8 @@ run_report_after(struct run *r)
 		int exists = 0;
 
 		if (r->b->ops->read_value(r->b, s->key, s->value, s->view,
-		    &exists, &v, &e) == 0 && rv_set(&rs->after, exists, &v) == 0)
+		    &exists, &v, &e) == 0 &&
+		    rv_set(&rs->after, exists, &v) == 0)
 			;
 		else {
 			regval_free(&rs->after.value);
@@ -198,8 +201,8 @@ run_report_after(struct run *r)
 		struct report_service *rs = &r->rep->services[i];
 		struct cm_err e;
 
-		rs->after_known = r->b->ops->svc_query(r->b, r->p->services[i].name,
-		    &rs->after, &e) == 0;
+		rs->after_known = r->b->ops->svc_query(r->b,
+		    r->p->services[i].name, &rs->after, &e) == 0;
 	}
 }
 
@@ -225,18 +228,7 @@ note_error(struct run *r, const char *step, const struct cm_err *e)
 static char *
 backup_key(const struct profile_setting *s)
 {
-	static const char sw[] = "HKLM\\SOFTWARE";
-	size_t n = sizeof(sw) - 1;
-	char *k;
-
-	if (s->view != REGVIEW_32 || strncmp(s->key, sw, n) != 0 ||
-	    (s->key[n] != '\0' && s->key[n] != '\\') ||
-	    strncmp(s->key + n, "\\WOW6432Node", 12) == 0)
-		return strdup(s->key);
-	if ((k = malloc(strlen(s->key) + 13)) == NULL)
-		return NULL;
-	snprintf(k, strlen(s->key) + 13, "%s\\WOW6432Node%s", sw, s->key + n);
-	return k;
+	return regkey_view_path(s->key, s->view);
 }
 
 /* Writes a regedit-importable .reg with the before-value of every setting
@@ -324,7 +316,8 @@ put_value(struct run *r, size_t i, int present, const struct regval *v,
 	struct backend *b = r->b;
 
 	if (present)
-		return b->ops->write_value(b, s->key, s->value, s->view, v, err);
+		return b->ops->write_value(b, s->key, s->value, s->view, v,
+		    err);
 	if (b->ops->delete_value(b, s->key, s->value, s->view, err) != 0)
 		return -1;
 	return remove_keys(r, i, remove_key, err);
@@ -489,11 +482,13 @@ restart_services(struct run *r, struct cm_err *err)
 			continue;
 		if (restart_one(r, i, &r->trk[i], err) != 0 ||
 		    verify_restarted(r, i, err) != 0) {
-			(void)run_report_dependents(&r->rep->services[i], &r->trk[i]);
+			(void)run_report_dependents(&r->rep->services[i],
+			    &r->trk[i]);
 			note_error(r, "restart", err);
 			return -1;
 		}
-		if (run_report_dependents(&r->rep->services[i], &r->trk[i]) != 0)
+		if (run_report_dependents(&r->rep->services[i],
+		    &r->trk[i]) != 0)
 			return cm_err_nomem(err);
 	}
 	return 0;

@@ -136,7 +136,8 @@ plan_build(const struct profile *p, const struct observation *obs,
 			sv->reason = "nothing changed";
 		} else if (st == SVC_STOPPED) {
 			sv->action = SVCACT_NONE;
-			sv->reason = "stopped: reads the new values when started";
+			sv->reason =
+			    "stopped: reads the new values when started";
 		} else {
 			sv->action = SVCACT_RESTART;
 			sv->reason = "settings changed";

@@ -97,7 +97,8 @@ report_parse_time(const char *s, time_t *t)
 {
 	if (strlen(s) != UTC_STRLEN - 1 || s[10] != 'T' || s[19] != 'Z')
 		return -1;
-	/* utc_parse lets logs carry a leap second; the tool never writes one. */
+	/* utc_parse lets logs carry a leap second; the tool never writes
+	 * one. */
 	if (s[17] == '6')
 		return -1;
 	return utc_parse(s, t);

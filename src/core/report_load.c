@@ -169,8 +169,9 @@ get_enum(struct ld *l, const json_t *o, const char *where, const char *key,
 		}
 	expect[0] = '\0';
 	for (i = 0; list[i] != NULL && n < sizeof(expect); i++)
-		n += (size_t)snprintf(expect + n, sizeof(expect) - n, "%s\"%s\"",
-		    i == 0 ? "" : list[i + 1] == NULL ? " or " : ", ", list[i]);
+		n += (size_t)snprintf(expect + n, sizeof(expect) - n,
+		    "%s\"%s\"", i == 0 ? "" : list[i + 1] == NULL ? " or " :
+		    ", ", list[i]);
 	if (s == NULL)
 		return bad(l, w, "expected a string (%s), found %s", expect,
 		    kind(j));
@@ -255,7 +256,8 @@ data_qword(struct ld *l, const char *w, const json_t *j, struct regval *out)
 		    "REG_QWORD, found %s", s == NULL ? kind(j) : "\"\"");
 	for (i = 0; s[i] != '\0'; i++)
 		if (s[i] < '0' || s[i] > '9')
-			return bad(l, w, "\"%s\" is not a decimal REG_QWORD", s);
+			return bad(l, w, "\"%s\" is not a decimal REG_QWORD",
+			    s);
 	if (regval_parse(out, REGT_QWORD, s, &e) != 0)
 		return bad(l, w, "REG_QWORD %s", e.msg);
 	return 0;
@@ -301,8 +303,8 @@ data_bytes(struct ld *l, const char *w, uint32_t type, const char *tname,
 	int rc = 0;
 
 	if (s == NULL)
-		return bad(l, w, "expected a hex string for %s, found %s", tname,
-		    kind(j));
+		return bad(l, w, "expected a hex string for %s, found %s",
+		    tname, kind(j));
 	n = strlen(s);
 	for (i = 0; i < n; i++)
 		if (text_hexval((unsigned char)s[i]) < 0)
@@ -338,7 +340,8 @@ parse_data(struct ld *l, const char *w, uint32_t type, const json_t *j,
 		if (json_integer_value(j) < 0 ||
 		    json_integer_value(j) > 0xFFFFFFFF)
 			return bad(l, w, "%lld is out of range for REG_DWORD "
-			    "(0 .. 4294967295)", (long long)json_integer_value(j));
+			    "(0 .. 4294967295)",
+			    (long long)json_integer_value(j));
 		regval_set_number(out, REGT_DWORD,
 		    (uint64_t)json_integer_value(j));
 		return 0;
@@ -388,8 +391,8 @@ parse_side(struct ld *l, const json_t *so, const char *where,
 	data = json_object_get(j, "data");
 	if (!rv->exists) {
 		if (data != NULL || json_object_get(j, "type") != NULL)
-			return bad(l, w, "\"data\" or \"type\" given for a value "
-			    "that does not exist");
+			return bad(l, w, "\"data\" or \"type\" given for a "
+			    "value that does not exist");
 		return 0;
 	}
 	if (json_object_get(j, "type") != NULL) {
@@ -397,7 +400,8 @@ parse_side(struct ld *l, const json_t *so, const char *where,
 			return -1;
 		if (report_type_parse(tname, &type) != 0) {
 			child(dw, w, "type");
-			return bad(l, dw, "unknown registry type \"%s\"", tname);
+			return bad(l, dw, "unknown registry type \"%s\"",
+			    tname);
 		}
 	}
 	if (data == NULL)
@@ -645,8 +649,8 @@ parse_settings(struct ld *l, const json_t *root, struct report *r)
 			    text_casecmp(r->settings[k].key, s->key) == 0 &&
 			    text_casecmp(r->settings[k].value, s->value) == 0) {
 				elem(w, "settings", i);
-				return bad(l, w, "the same value as settings[%zu]",
-				    k);
+				return bad(l, w,
+				    "the same value as settings[%zu]", k);
 			}
 	}
 	return 0;

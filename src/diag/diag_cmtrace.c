@@ -185,4 +185,6 @@ cmtrace_parse(struct diag_reader *r, struct diag_file *f,
 	return rc < 0 ? -1 : 0;
 }
 
-const struct diag_parser diag_cmtrace_parser = { DIAG_FMT_CMTRACE, cmtrace_parse };
+const struct diag_parser diag_cmtrace_parser = {
+	DIAG_FMT_CMTRACE, cmtrace_parse
+};

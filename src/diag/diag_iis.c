@@ -211,8 +211,8 @@ iis_parse(struct diag_reader *r, struct diag_file *f,
 			continue;
 		}
 		if (st.ncols == 0) {
-			diag_file_error(f, r->lineno, "record before any usable "
-			    "#Fields: line: skipped");
+			diag_file_error(f, r->lineno, "record before any "
+			    "usable #Fields: line: skipped");
 			continue;
 		}
 		if (r->unterminated)

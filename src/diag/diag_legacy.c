@@ -68,7 +68,8 @@ legacy_parse(struct diag_reader *r, struct diag_file *f,
 		if (r->truncated)
 			diag_file_error(f, r->lineno, "line longer than %zu "
 			    "bytes: the rest was skipped", r->cap);
-		if (diag_rotation_marker(l, n) || (plen == 0 && diag_blank(l, n)))
+		if (diag_rotation_marker(l, n) ||
+		    (plen == 0 && diag_blank(l, n)))
 			continue;
 		if ((t = trailer(l, n)) == NULL) {
 			if (plen == 0)

@@ -47,7 +47,8 @@ first_directive(const char *p, size_t n)
 	while (l < e) {
 		for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 			size_t dl = strlen(dirs[i]);
-			if ((size_t)(e - l) >= dl && memcmp(l, dirs[i], dl) == 0)
+			if ((size_t)(e - l) >= dl &&
+			    memcmp(l, dirs[i], dl) == 0)
 				return l;
 		}
 		if ((nl = memchr(l, '\n', (size_t)(e - l))) == NULL)

@@ -366,7 +366,8 @@ jchainfail(struct jb *b, json_t *o, const struct diag_finding *fd)
 	}
 	for (i = 0; i < fd->nfail; i++) {
 		cf = &fd->fail[i];
-		if ((c = json_object()) == NULL || (st = json_array()) == NULL) {
+		if ((c = json_object()) == NULL ||
+		    (st = json_array()) == NULL) {
 			json_decref(c);
 			b->failed = 1;
 			break;

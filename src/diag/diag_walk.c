@@ -147,8 +147,9 @@ diag_walk(const char *const *paths, size_t n, diag_walk_fn fn, void *ctx,
 			found = 0;
 			rc = walk_dir(paths[i], 0, fn, ctx, nomem, &found);
 			if (rc == 0 && !*nomem && found == 0)
-				rc = fn(ctx, paths[i], DIAG_FMT_NONE, "no *.log, "
-				    "*.lo_ or u_ex*.log files in this folder");
+				rc = fn(ctx, paths[i], DIAG_FMT_NONE,
+				    "no *.log, *.lo_ or u_ex*.log files in "
+				    "this folder");
 		} else {
 			rc = fn(ctx, paths[i], DIAG_FMT_UNREADABLE, NULL);
 		}

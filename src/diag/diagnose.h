@@ -33,8 +33,9 @@
  * Times are UTC, "YYYY-MM-DDTHH:MM:SSZ", or null when the log gave none.
  * Additive keys: "counts", "rejected", "rejected_total", "reason",
  * "chain_failures", "chain_failures_total" (cert-filter-empty), "clients",
- * "other_clients" (iis-403-*), "flags" (cmg-secure-failure).  Formats: cmtrace, legacy, iis, empty, binary, unknown,
- * unreadable, none (a folder holding no log files).
+ * "other_clients" (iis-403-*), "flags" (cmg-secure-failure).  Formats:
+ * cmtrace, legacy, iis, empty, binary, unknown, unreadable, none (a folder
+ * holding no log files).
  */
 #ifndef CM_DIAGNOSE_H
 #define CM_DIAGNOSE_H
@@ -51,7 +52,8 @@
 #define DIAG_EXIT_NOINPUT  3  /* not one path could be read */
 
 struct diag_opts {
-	const char *const *paths;  /* files or folders (*.log, *.lo_, u_ex*.log) */
+	/* files or folders (*.log, *.lo_, u_ex*.log) */
+	const char *const *paths;
 	size_t npaths;
 	int has_since;             /* 1: ignore records older than since */
 	time_t since;              /* UTC */

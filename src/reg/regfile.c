@@ -280,14 +280,14 @@ split_lines(const char *name, const char *text, size_t len,
 			}
 		}
 		if (memchr(text + start, '\0', cut - start) != NULL) {
-			cm_err_set(err, CM_ERR_INPUT, 0, "%s:%zu: bad text: NUL "
-			    "character (a UTF-16 file without its byte order "
-			    "mark?)", name, n + 1);
+			cm_err_set(err, CM_ERR_INPUT, 0, "%s:%zu: bad text: "
+			    "NUL character (a UTF-16 file without its byte "
+			    "order mark?)", name, n + 1);
 			goto fail;
 		}
 		if (!utf8_valid(text + start, cut - start)) {
-			cm_err_set(err, CM_ERR_INPUT, 0, "%s:%zu: bad text: not "
-			    "valid UTF-8", name, n + 1);
+			cm_err_set(err, CM_ERR_INPUT, 0, "%s:%zu: bad text: "
+			    "not valid UTF-8", name, n + 1);
 			goto fail;
 		}
 		if ((nv = mem_grow(v, &cap, n + 1, sizeof(*v))) == NULL)
@@ -509,8 +509,8 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 				lo = end - p >= 2 ? text_hexval(p[1]) : -1;
 				if (hi < 0 || lo < 0) {
 					free(b.s);
-					return perr(ps, li, "bad hex data: %s is "
-					    "not a byte of two hex digits",
+					return perr(ps, li, "bad hex data: %s "
+					    "is not a byte of two hex digits",
 					    show(p, end, 2, bad, sizeof(bad)));
 				}
 				byte = (unsigned char)(hi << 4 | lo);
@@ -539,8 +539,8 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 		end = trim_end(p, l->text + l->len);
 		if (p == end) {
 			free(b.s);
-			return perr(ps, li, "truncated continuation: blank line "
-			    "after a trailing '\\'");
+			return perr(ps, li, "truncated continuation: blank "
+			    "line after a trailing '\\'");
 		}
 	}
 	if (b.failed) {
@@ -935,7 +935,8 @@ hex_text(const struct regfile *rf, const struct rec *r, char **s,
 {
 	if (rf->v4) {
 		if (!utf8_valid((const char *)r->data, r->len))
-			return decode_err(rf, r, "8-bit text is not UTF-8", err);
+			return decode_err(rf, r, "8-bit text is not UTF-8",
+			    err);
 		if ((*s = malloc(r->len + 1)) == NULL)
 			return cm_err_nomem(err);
 		if (r->len > 0)
@@ -1452,15 +1453,15 @@ check_key_empty(const struct regfile *rf, const char *key,
 	for (i = 0; i < rf->nrecs; i++) {
 		r = &rf->recs[i];
 		if (r->kind == REC_VALUE && key_is(rf, r->key, key))
-			return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%zu: cannot "
-			    "delete key %s: it still has value \"%s\"",
+			return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%zu: "
+			    "cannot delete key %s: it still has value \"%s\"",
 			    rf->name, r->first + 1, key, r->name);
 		if (r->kind == REC_KEY && r->name != NULL &&
 		    ci_prefix(r->name, r->name + strlen(r->name), key) &&
 		    r->name[klen] == '\\')
-			return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%zu: cannot "
-			    "delete key %s: it still has subkey %s", rf->name,
-			    r->first + 1, key, r->name);
+			return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%zu: "
+			    "cannot delete key %s: it still has subkey %s",
+			    rf->name, r->first + 1, key, r->name);
 	}
 	return 0;
 }

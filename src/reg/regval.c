@@ -385,7 +385,8 @@ sb_quoted(struct strbuf *b, const char *s)
 			esc[1] = *s;
 			strbuf_put(b, esc, 2);
 		} else if ((unsigned char)*s < 0x20) {
-			snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char)*s);
+			snprintf(esc, sizeof(esc), "\\x%02x",
+			    (unsigned char)*s);
 			strbuf_puts(b, esc);
 		} else
 			strbuf_put(b, s, 1);

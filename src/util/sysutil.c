@@ -14,6 +14,7 @@
 #include "compat.h"
 #include "compat_win32.h"
 #include "mem.h"
+#include "text.h"
 
 int
 sys_read_file(const char *path, unsigned char **buf, size_t *len,
@@ -70,14 +71,17 @@ int
 sys_write_atomic(const char *path, const void *buf, size_t len,
     struct cm_err *err)
 {
+	struct strbuf tb = { NULL, 0, 0, 0 };
 	char *tmp;
-	size_t tlen = strlen(path) + 32;
 	FILE *f;
 	int e;
 
-	if ((tmp = malloc(tlen)) == NULL)
+	strbuf_printf(&tb, "%s.tmp-%ld", path, (long)getpid());
+	if (tb.failed) {
+		strbuf_free(&tb);
 		return cm_err_nomem(err);
-	snprintf(tmp, tlen, "%s.tmp-%ld", path, (long)getpid());
+	}
+	tmp = tb.s;
 	if ((f = cm_fopen(tmp, "wb")) == NULL) {
 		e = errno;
 		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot create: %s", tmp,
@@ -116,8 +120,8 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 	if (rename(tmp, path) != 0) {
 		e = errno;
 		cm_remove(tmp);
-		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot replace: %s", path,
-		    strerror(e));
+		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot replace: %s",
+		    path, strerror(e));
 		free(tmp);
 		return -1;
 	}
@@ -173,8 +177,8 @@ mkdir_p(const char *path, unsigned private, struct cm_err *err)
 	}
 	if (mkdir_one(p, private > 0) != 0) {
 		e = errno;
-		cm_err_set(err, CM_ERR_SYSTEM, e, "%s: cannot create folder: %s",
-		    path, strerror(e));
+		cm_err_set(err, CM_ERR_SYSTEM, e,
+		    "%s: cannot create folder: %s", path, strerror(e));
 		free(p);
 		return -1;
 	}

@@ -1,14 +1,23 @@
 # SPDX-License-Identifier: ISC
-# tests/fuzz/rules.mk - libFuzzer targets, one per parser, built with clang
-# under ASan+UBSan into build/fuzz/ from the library sources (LIB_SRC)
-# compiled again.
+# tests/fuzz/rules.mk - libFuzzer targets, one per input cmremedy reads,
+# built with clang under ASan+UBSan into build/fuzz/ from the library
+# sources (LIB_SRC) compiled again.
 #   make fuzz                 each target for FUZZ_SECONDS (default 60)
+#   make fuzz-replay          every seed and kept input through its target
+#                             once; part of `make check`
 #   make fuzz-smoke           each for FUZZ_SMOKE_SECONDS (default 5); part
 #                             of `make check`
+#   make fuzz-corpus-NAME     fold what build/fuzz/corpus/NAME found into
+#                             the kept corpus, minimised
 #   make build/fuzz/fuzz_iis  one target; run it by hand on a corpus folder
-# Seeds are the hand-written fixtures; the working corpus grows under
+#   scripts/bench-fuzz        executions a second, or a campaign (RUNS=N)
+# Seeds are the hand-written fixtures.  The kept corpus,
+# tests/fuzz/corpus/NAME, is what fuzzing found that reaches code the seeds
+# do not, minimised by libFuzzer's -merge: make check replays it, so what
+# fuzzing found stays found.  The working corpus grows under
 # build/fuzz/corpus/NAME, never in the source tree.  A crash leaves its
-# input as build/fuzz/crash-* (reproduce: build/fuzz/fuzz_NAME FILE).
+# input as build/fuzz/crash-* (reproduce: build/fuzz/fuzz_NAME FILE); it
+# goes into the kept corpus with its fix.
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
@@ -26,24 +35,20 @@ FUZZ_SEEDS_iis = $(wildcard tests/data/diag/u_ex*.log \
 	tests/data/diag/LogFiles/W3SVC1/*.log)
 FUZZ_SEEDS_detect = $(wildcard tests/data/diag/*.log tests/data/diag/*.lo_)
 FUZZ_SEEDS_time = $(wildcard tests/fuzz/seeds/time/*)
-# The .reg and profile readers come from other branches: fuzz them once
-# they are there.
-ifneq ($(wildcard src/reg/regfile.c),)
-FUZZ_TARGETS += regfile
+FUZZ_TARGETS += regfile profile
 FUZZ_SEEDS_regfile = $(wildcard tests/fuzz/seeds/regfile/* \
 	tests/data/regfile/*.reg)
-endif
-ifneq ($(wildcard src/core/profile.c),)
-FUZZ_TARGETS += profile
 FUZZ_SEEDS_profile = $(wildcard tests/fuzz/seeds/profile/* \
 	tests/data/profile/*.ini)
-endif
-
 FUZZ_TARGETS += simsvc report
 FUZZ_SEEDS_report = $(wildcard tests/data/report/*.json \
 	tests/fuzz/seeds/report/*)
 FUZZ_SEEDS_simsvc = $(wildcard tests/data/sim/*/services.ini \
 	tests/fuzz/seeds/simsvc/*)
+
+# Every input a target starts from, and replays in make check.
+FUZZ_KEPT = tests/fuzz/corpus
+fuzz_inputs = $(FUZZ_SEEDS_$(1)) $(wildcard $(FUZZ_KEPT)/$(1)/*)
 
 FUZZ_OBJ = $(LIB_SRC:src/%.c=$(FZ)/obj/%.o)
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
@@ -63,20 +68,51 @@ $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FZ)/libcmremedy.a
 FUZZ_TIME ?= $(FUZZ_SECONDS)
 fuzz-run-%: $(FZ)/fuzz_%
 	@mkdir -p $(FZ)/corpus/$*
-	@cp $(FUZZ_SEEDS_$*) $(FZ)/corpus/$*/ 2>/dev/null || true
+	@cp $(call fuzz_inputs,$*) $(FZ)/corpus/$*/ 2>/dev/null || true
 	@echo "fuzz: $* for $(FUZZ_TIME) s"
 	@cd $(FZ) && ./fuzz_$* -max_total_time=$(FUZZ_TIME) -timeout=10 \
 	    -rss_limit_mb=1024 -print_final_stats=0 corpus/$* 2>fuzz_$*.log \
 	    || { tail -n 40 fuzz_$*.log; exit 1; }
 	@grep -E '^(#[0-9]+ +DONE|Done)' $(FZ)/fuzz_$*.log | tail -n 1 || true
 
-# For scripts/bench-fuzz: the targets, and one target's seed files.
-.PHONY: fuzz fuzz-smoke fuzz-bin fuzz-list
+# fuzz-replay-NAME: each seed and kept input once, as a regression test.
+fuzz-replay-%: $(FZ)/fuzz_%
+	@set -- $(call fuzz_inputs,$*); \
+	    if $(FZ)/fuzz_$* -rss_limit_mb=1024 -timeout=10 "$$@" \
+	        >$(FZ)/replay_$*.log 2>&1; then \
+	        echo "ok   $*: $$# inputs"; \
+	    else tail -n 40 $(FZ)/replay_$*.log; echo "FAIL $*"; exit 1; fi
+
+# fuzz-corpus-NAME: the kept corpus again, from itself and the working
+# corpus, minimised; the seeds are taken as covered already, so that no
+# input the seeds cover is kept twice.  Edges only (-use_counters=0): an
+# input per new edge, not per new hit count, keeps the corpus a few
+# hundred KB in all.
+fuzz-corpus-%: $(FZ)/fuzz_%
+	@rm -rf $(FZ)/merge/$* && mkdir -p $(FZ)/merge/$* $(FZ)/corpus/$* \
+	    $(FUZZ_KEPT)/$*
+	@for f in $(FUZZ_SEEDS_$*); do \
+	    cp "$$f" $(FZ)/merge/$*/seed-"$$(basename "$$f")"; done
+	@$(FZ)/fuzz_$* -merge=1 -use_counters=0 -rss_limit_mb=1024 -timeout=10 \
+	    $(FZ)/merge/$* $(FUZZ_KEPT)/$* $(FZ)/corpus/$* \
+	    >$(FZ)/merge_$*.log 2>&1 || { tail -n 20 $(FZ)/merge_$*.log; exit 1; }
+	@rm -f $(FZ)/merge/$*/seed-* $(FUZZ_KEPT)/$*/*
+	@cp $(FZ)/merge/$*/* $(FUZZ_KEPT)/$*/ 2>/dev/null || true
+	@echo "$*: $$(ls $(FUZZ_KEPT)/$* | wc -l) inputs kept," \
+	    "$$(cat $(FUZZ_KEPT)/$*/* 2>/dev/null | wc -c) bytes"
+
+# For scripts/bench-fuzz: the targets, and one target's inputs.
+.PHONY: fuzz fuzz-smoke fuzz-replay fuzz-bin fuzz-list
 fuzz-bin: $(FUZZ_BIN)
 fuzz-list:
 	@echo $(FUZZ_TARGETS)
 fuzz-seeds-%:
-	@echo $(FUZZ_SEEDS_$*)
+	@echo $(call fuzz_inputs,$*)
+fuzz-replay: $(FUZZ_BIN)
+	@p=0; f=0; for t in $(FUZZ_TARGETS); do \
+	    if $(MAKE) --no-print-directory fuzz-replay-$$t; then \
+	        p=$$((p + 1)); else f=$$((f + 1)); fi; done; \
+	    echo "fuzz-replay: $$p passed, $$f failed"; [ $$f -eq 0 ]
 fuzz: $(FUZZ_BIN)
 	@for t in $(FUZZ_TARGETS); do \
 	    $(MAKE) --no-print-directory fuzz-run-$$t \
@@ -88,4 +124,4 @@ fuzz-smoke: $(FUZZ_BIN)
 	    else f=$$((f + 1)); fi; done; \
 	    echo "fuzz-smoke: $$p passed, $$f failed"; [ $$f -eq 0 ]
 
-CHECK_TARGETS += fuzz-smoke
+CHECK_TARGETS += fuzz-replay fuzz-smoke

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: ISC
-/* test_diag_time.c - --since parsing, calendar arithmetic and the
+/* test_utctime.c - --since parsing, calendar arithmetic and the
  * ConfigMgr time grammar (bias sign, fractions, unpadded dates). */
 #include <setjmp.h>
 #include <stdarg.h>

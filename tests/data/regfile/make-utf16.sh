@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # make-utf16.sh - regenerates each *.utf16.reg fixture from its *.utf8.reg
 # source (CRLF text) the way regedit stores text: a UTF-16LE byte order
 # mark, then the text in UTF-16LE.  Run from this folder after editing a
