@@ -8,10 +8,11 @@
  * "cmremedy expire NAME" (NAME: the report's file name without ".json",
  * with characters a task name cannot hold turned into '_').  It runs
  * "THIS-PROGRAM expire ARGS" as SYSTEM (a service account: no password is
- * stored; its token is never filtered, so no run level is asked), once, at the expiry time or as soon
- * as the machine is up after it (StartWhenAvailable); its trigger ends a
- * day later and the task deletes itself once expired
- * (DeleteExpiredTaskAfter PT0S).  `revert` and `expire` delete it. */
+ * stored; its token is never filtered, so no run level is asked), once,
+ * at the expiry time or as soon as the machine is up after it
+ * (StartWhenAvailable); its trigger ends just under a day later and the
+ * task deletes itself once expired (DeleteExpiredTaskAfter PT0S).
+ * `revert` and `expire` delete it. */
 #ifndef CM_TASK_H
 #define CM_TASK_H
 

@@ -277,8 +277,9 @@ task_expire_register(const char *report_path, time_t at, const char *args,
 		V_VT(&user) = VT_BSTR;
 		V_BSTR(&user) = bstr("SYSTEM");
 		bname = bstr(name);
-		hr = bname && V_BSTR(&user) ? ITaskFolder_RegisterTaskDefinition(
-		    c.root, bname, def, TASK_CREATE_OR_UPDATE, user, none,
+		hr = bname && V_BSTR(&user) ?
+		    ITaskFolder_RegisterTaskDefinition(c.root, bname, def,
+		    TASK_CREATE_OR_UPDATE, user, none,
 		    TASK_LOGON_SERVICE_ACCOUNT, none, &reg) : E_OUTOFMEMORY;
 		SysFreeString(bname);
 		VariantClear(&user);
@@ -329,11 +330,14 @@ read_definition(IRegisteredTask *reg, struct task_info *ti)
 			if (SUCCEEDED(IAction_QueryInterface(a,
 			    &cm_iid_exec_action, (void **)&ex))) {
 				if (SUCCEEDED(IExecAction_get_Path(ex, &b)))
-					from_bstr(b, ti->path, sizeof(ti->path));
+					from_bstr(b, ti->path,
+					    sizeof(ti->path));
 				SysFreeString(b);
 				b = NULL;
-				if (SUCCEEDED(IExecAction_get_Arguments(ex, &b)))
-					from_bstr(b, ti->args, sizeof(ti->args));
+				if (SUCCEEDED(IExecAction_get_Arguments(ex,
+				    &b)))
+					from_bstr(b, ti->args,
+					    sizeof(ti->args));
 				SysFreeString(b);
 				IExecAction_Release(ex);
 			}

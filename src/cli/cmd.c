@@ -314,8 +314,8 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 		 * errors go to a log that is already there. */
 		if (!refused && (log = runlog_open(dir, c, errout)) != NULL) {
 			runlog_printf(log, errout, 3, "error: %s", err.msg);
-			runlog_printf(log, errout, 3, "outcome: error (exit %d)",
-			    rc);
+			runlog_printf(log, errout, 3,
+			    "outcome: error (exit %d)", rc);
 		}
 		goto out;
 	}

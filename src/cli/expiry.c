@@ -370,11 +370,14 @@ expiry_expire(const struct cli *c, FILE *out, FILE *errout)
 			if (sink != errout)
 				fclose(sink);
 			if ((o = json_object()) != NULL) {
-				json_object_set_new(o, "report", jstr(e->path));
-				json_object_set_new(o, "expires", json_string(et));
-				json_object_set_new(o, "revert_report", written ?
-				    jstr(written) : json_null());
-				json_object_set_new(o, "exit", json_integer(one));
+				json_object_set_new(o, "report",
+				    jstr(e->path));
+				json_object_set_new(o, "expires",
+				    json_string(et));
+				json_object_set_new(o, "revert_report",
+				    written ? jstr(written) : json_null());
+				json_object_set_new(o, "exit",
+				    json_integer(one));
 			}
 			json_array_append_new(arr, o);
 		}

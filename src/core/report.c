@@ -481,7 +481,8 @@ jreport(struct jw *w, const struct report *r)
 	if (r->expires != 0)
 		put(w, o, "expires", jtime(r->expires));
 	if (r->started_ms != 0)
-		put(w, o, "started_ms", json_integer((json_int_t)r->started_ms));
+		put(w, o, "started_ms",
+		    json_integer((json_int_t)r->started_ms));
 	put(w, o, "outcome", jtext(r->outcome));
 	/* check's verdict, beside an outcome from the common list. */
 	if (r->command != NULL && strcmp(r->command, "check") == 0)
