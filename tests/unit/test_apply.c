@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -118,10 +119,15 @@ test_apply_sets_and_restarts_in_order(void **state)
 	struct mock_machine m;
 	struct profile *p = profile_kb(0);
 	struct report *rep;
+	time_t t0;
 	(void)state;
 
 	machine_kb(&m);
+	t0 = time(NULL);
 	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
+	assert_true(rep->started >= t0);
+	assert_true(rep->finished >= rep->started);
+	assert_true(rep->finished <= time(NULL));
 	assert_int_equal(verbose(&m), 1);
 	/* Dependent down first, up last; then a new pid is required. */
 	assert_non_null(strstr(m.log, "write:VerboseLogging read:VerboseLogging "
@@ -159,6 +165,11 @@ test_apply_twice_restarts_once(void **state)
 	assert_null(strstr(m.log, "write"));
 	assert_null(strstr(m.log, "stop"));
 	assert_string_equal(rep->outcome, "unchanged");
+	/* Nothing changed: "after" is what was observed, known. */
+	assert_true(rep->services[0].after_known);
+	assert_int_equal(rep->services[0].after.pid, 4301);
+	assert_true(rep->settings[0].after.known);
+	assert_int_equal(rep->settings[0].after.value.num, 1);
 	assert_string_equal(rep->services[0].action, "none");
 	report_free(rep);
 	profile_free(p);
@@ -1055,6 +1066,69 @@ test_unrestored_delete_is_reported_changed(void **state)
 	mock_clear(&m);
 }
 
+/* Fails every write after the first: the apply's write works, the
+ * rollback's does not. */
+static void
+fail_later_writes(struct mock_machine *m, const char *op, const char *arg)
+{
+	int *n = m->ctx;
+
+	(void)arg;
+	if (strcmp(op, "write") == 0 && ++*n >= 2)
+		m->fail_at = m->calls;
+}
+
+/* The rollback cannot write the old value back: the setting holds the new
+ * data, and the report says "changed". */
+static void
+test_unrestored_value_is_reported_changed(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	int n = 0;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[0].fail_start = 1;
+	m.on_call = fail_later_writes;
+	m.ctx = &n;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_FAILED);
+	assert_int_equal(verbose(&m), 1);
+	assert_true(rep->settings[0].after.known);
+	assert_string_equal(rep->settings[0].state, "changed");
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* The setting's own key cannot be removed (it holds another value): that
+ * failure is the run's error, word for word. */
+static void
+test_own_key_not_removable_is_the_error(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_absent_level(1);
+	struct report *rep;
+	struct apply_opts o;
+	struct cm_err err;
+	(void)state;
+
+	machine_kb(&m);
+	mock_add_dword(&m, NEWKEY, "Level", REGVIEW_64, 7);
+	mock_add_dword(&m, NEWKEY, "Other", REGVIEW_64, 8);
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_ROLLED_BACK);
+	assert_string_equal(err.msg, "not empty");
+	assert_string_equal(rep->errors[0].step, "set");
+	assert_string_equal(rep->errors[0].message, "not empty");
+	assert_non_null(mock_find(&m, NEWKEY, "Level", REGVIEW_64));
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
 int
 main(void)
 {
@@ -1084,6 +1158,8 @@ main(void)
 		cmocka_unit_test(test_rollback_start_failing_is_reported),
 		cmocka_unit_test(test_unverified_rollback_settles_by_what_is_read),
 		cmocka_unit_test(test_unrestored_delete_is_reported_changed),
+		cmocka_unit_test(test_unrestored_value_is_reported_changed),
+		cmocka_unit_test(test_own_key_not_removable_is_the_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -693,6 +693,51 @@ test_merge_counts_clients_that_do_not_fit(void **state)
 	free_files();
 }
 
+/* A second chain starts clean: the first chain's chain-build failures
+ * neither count nor leave their statuses in reused slots; a single '~'
+ * is kept as it is. */
+static void
+test_second_chain_has_its_own_failures(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "two.log",
+	    CMT("Filtered cert count with digital signature: 2", "1:00:00")
+	    CMT("Chain build failed cert: AAAA1111", "1:00:01")
+	    CMT("Chain 0 status: Revoked", "1:00:02")
+	    CMT("Not allowed cert: [Thumbprint: AAAA1111]", "1:00:03")
+	    CMT("Filtered cert count with allowed root CA: 1", "1:00:04")
+	    CMT("Filtered cert count with digital signature: 2", "2:00:00")
+	    CMT("Chain build failed cert: BBBB2222", "2:00:01")
+	    CMT("Filtered cert count with allowed root CA: 0", "2:00:02")
+	    CMT("Filtered cert count with digital signature: 1", "3:00:00")
+	    CMT("Filtered cert count with allowed root CA: 0 a~b", "3:00:01"));
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 2);
+	/* One finding with a reason (the second chain), one without. */
+	fd = diag_rules_get(r, 0)->reason != NULL ? diag_rules_get(r, 0) :
+	    diag_rules_get(r, 1);
+	assert_non_null(fd->reason);
+	assert_string_equal(fd->reason, "chain-invalid");
+	assert_int_equal(fd->nfail, 1);
+	assert_int_equal(fd->fail_total, 1);
+	assert_string_equal(fd->fail[0].thumb, "BBBB2222");
+	assert_int_equal(fd->fail[0].nstatus, 0);
+	assert_int_equal(fd->fail[0].rejected, 0);
+	/* The third chain logged no failure: the plain root CA finding. */
+	fd = diag_rules_get(r, 0)->reason == NULL ? diag_rules_get(r, 0) :
+	    diag_rules_get(r, 1);
+	assert_null(fd->reason);
+	assert_string_equal(fd->stage, "allowed-root-ca");
+	assert_int_equal(fd->fail_total, 0);
+	assert_string_equal(fd->ev[0].text, "Filtered cert count with allowed "
+	    "root CA: 0 a~b");
+	diag_rules_free(r);
+	free_files();
+}
+
 int
 main(void)
 {
@@ -715,6 +760,7 @@ main(void)
 		cmocka_unit_test(test_chain_build_failures_bounded),
 		cmocka_unit_test(test_requests_by_whole_message_id),
 		cmocka_unit_test(test_merge_counts_clients_that_do_not_fit),
+		cmocka_unit_test(test_second_chain_has_its_own_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
