@@ -23,13 +23,6 @@
 
 #define ENC (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
 
-/* PKCS_PRIVATE_KEY_INFO's structure: the SDK and mingw-w64 call it
- * CRYPT_PRIVATE_KEY_INFO, Wine's headers CERT_PRIVATE_KEY_INFO. */
-#if defined(__MINGW32__) || defined(_MSC_VER)
-typedef CRYPT_PRIVATE_KEY_INFO cm_pkcs8_info;
-#else
-typedef CERT_PRIVATE_KEY_INFO cm_pkcs8_info;
-#endif
 #define STORE_NAME "LocalMachine\\My"
 
 /* A candidate and where it came from. */
@@ -157,29 +150,78 @@ rsa_match(const BYTE *pub, DWORD publen, const BYTE *priv, DWORD privlen)
 	return memcmp(pub + hdr, priv + hdr, a->bitlen / 8) == 0;
 }
 
+/* Reads one DER element at *p (before end): its tag and contents, and
+ * moves *p past it.  Definite lengths up to 4 bytes only, which covers
+ * every key a PEM file holds.  Returns 0 or -1. */
+static int
+der_next(const BYTE **p, const BYTE *end, BYTE *tag, const BYTE **c,
+    size_t *n)
+{
+	const BYTE *q = *p;
+	size_t len = 0, k;
+
+	if (end - q < 2)
+		return -1;
+	*tag = *q++;
+	if (*q < 0x80) {
+		len = *q++;
+	} else {
+		k = *q++ & 0x7f;
+		if (k == 0 || k > 4 || (size_t)(end - q) < k)
+			return -1;
+		while (k-- > 0)
+			len = len << 8 | *q++;
+	}
+	if ((size_t)(end - q) < len)
+		return -1;
+	*c = q;
+	*n = len;
+	*p = q + len;
+	return 0;
+}
+
+/* The RSA key inside a PKCS#8 PrivateKeyInfo (RFC 5208): SEQUENCE {
+ * INTEGER version, SEQUENCE { OID rsaEncryption, ... }, OCTET STRING key }.
+ * Read by hand: Wine 8 has no decoder for PKCS_PRIVATE_KEY_INFO. */
+static int
+pkcs8_rsa(const BYTE *der, DWORD len, const BYTE **key, size_t *keylen)
+{
+	static const BYTE rsa_oid[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+		0x01, 0x01, 0x01 };
+	const BYTE *p = der, *c, *q, *oid;
+	size_t n, on;
+	BYTE tag;
+
+	if (der_next(&p, der + len, &tag, &c, &n) != 0 || tag != 0x30)
+		return -1;
+	p = c;
+	q = c + n;
+	if (der_next(&p, q, &tag, &c, &n) != 0 || tag != 0x02 ||
+	    der_next(&p, q, &tag, &c, &n) != 0 || tag != 0x30)
+		return -1;
+	oid = c;
+	if (der_next(&oid, c + n, &tag, &c, &on) != 0 || tag != 0x06 ||
+	    on != sizeof(rsa_oid) || memcmp(c, rsa_oid, on) != 0)
+		return -1;
+	if (der_next(&p, q, &tag, key, keylen) != 0 || tag != 0x04)
+		return -1;
+	return 0;
+}
+
 /* An RSA key from PEM DER data: PKCS#1 ("RSA PRIVATE KEY") or PKCS#8
  * ("PRIVATE KEY").  *blob is LocalFree'd by the caller. */
 static int
 rsa_private_blob(const BYTE *der, DWORD len, int pkcs8, BYTE **blob,
     DWORD *bloblen)
 {
-	cm_pkcs8_info *pki = NULL;
-	DWORD cb = 0;
-	int rc = -1;
+	const BYTE *key = der;
+	size_t keylen = len;
 
-	if (!pkcs8)
-		return CryptDecodeObjectEx(ENC, PKCS_RSA_PRIVATE_KEY, der, len,
-		    CRYPT_DECODE_ALLOC_FLAG, NULL, blob, bloblen) ? 0 : -1;
-	if (!CryptDecodeObjectEx(ENC, PKCS_PRIVATE_KEY_INFO, der, len,
-	    CRYPT_DECODE_ALLOC_FLAG, NULL, &pki, &cb))
+	if (pkcs8 && pkcs8_rsa(der, len, &key, &keylen) != 0)
 		return -1;
-	if (strcmp(pki->Algorithm.pszObjId, szOID_RSA_RSA) == 0 &&
-	    CryptDecodeObjectEx(ENC, PKCS_RSA_PRIVATE_KEY,
-	    pki->PrivateKey.pbData, pki->PrivateKey.cbData,
-	    CRYPT_DECODE_ALLOC_FLAG, NULL, blob, bloblen))
-		rc = 0;
-	LocalFree(pki);
-	return rc;
+	return CryptDecodeObjectEx(ENC, PKCS_RSA_PRIVATE_KEY, key,
+	    (DWORD)keylen, CRYPT_DECODE_ALLOC_FLAG, NULL, blob, bloblen) ?
+	    0 : -1;
 }
 
 /* What one file held, before the candidates are chosen. */
@@ -332,7 +374,8 @@ read_pfx(BYTE *buf, size_t len, const char *path, const char *password,
 		    "tried the empty password");
 	if (f->store == NULL)
 		return cm_err_set(err, CM_ERR_INPUT, (long)e, "%s: the PKCS#12 "
-		    "data cannot be imported: error 0x%08lx", path,
+		    "data cannot be imported (error 0x%08lx): damaged, or a "
+		    "wrong password (give it with --password-file)", path,
 		    (unsigned long)e);
 	f->pfx = 1;
 	return 0;

@@ -1,9 +1,20 @@
 # SPDX-License-Identifier: ISC
 # tests/cert/rules.mk - end-to-end tests of `cmremedy certcheck` on
-# certificates Debian's openssl makes at test time (tests/cert/mkcerts),
-# driven through the ASan+UBSan build.
-.PHONY: cert-e2e
+# certificates Debian's openssl makes at test time (tests/cert/mkcerts):
+# the Linux build under ASan+UBSan (cert-e2e) and, where the Makefile
+# builds the Windows program, that PE under Wine against the Linux build
+# (cert-wine).
+.PHONY: cert-e2e cert-wine
 cert-e2e: $(BA)/cmremedy
 	@tests/cert/run $(BA)/cmremedy
 
 CHECK_TARGETS += cert-e2e
+
+# cert_capi.c, in the Windows program, calls crypt32.
+WIN_LIBS += -lcrypt32
+ifdef BWIN
+cert-wine: $(B)/cmremedy $(BWIN)/cmremedy.exe
+	@tests/cert/wine $(B)/cmremedy $(BWIN)/cmremedy.exe
+
+CHECK_TARGETS += cert-wine
+endif
