@@ -10,8 +10,6 @@ cert-e2e: $(BA)/cmremedy
 
 CHECK_TARGETS += cert-e2e
 
-# cert_capi.c, in the Windows program, calls crypt32.
-WIN_LIBS += -lcrypt32
 ifdef BWIN
 cert-wine: $(B)/cmremedy $(BWIN)/cmremedy.exe
 	@tests/cert/wine $(B)/cmremedy $(BWIN)/cmremedy.exe
