@@ -126,8 +126,12 @@ backend_open(const char *spec, struct backend **out, struct cm_err *err)
 void
 backend_close(struct backend *b)
 {
-	if (b != NULL)
-		b->ops->close(b);
+	if (b == NULL)
+		return;
+	free(b->home);
+	free(b->machine);
+	b->home = b->machine = NULL;
+	b->ops->close(b);
 }
 
 int

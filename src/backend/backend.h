@@ -100,6 +100,16 @@ struct backend {
 	const struct backend_ops *ops;
 	char *spec;           /* as selected: "sim:/path", "win32"; owned */
 	void *impl;           /* the backend's own state */
+	/* The machine-scoped folder for the machine lock, the journal and
+	 * policy.ini: sim the canonical DIR; win32 %ProgramData%\cmremedy
+	 * (or %CMREMEDY_STATE_DIR%: the Wine rig).  NULL for test doubles:
+	 * no lock, no journal, the built-in allowlist.  Owned; freed by
+	 * backend_close. */
+	char *home;
+	/* Who the machine is, recorded in reports so that revert refuses
+	 * another machine's: sim the canonical DIR; win32 "COMPUTERNAME
+	 * {MachineGuid}".  NULL: unknown (test doubles).  Owned. */
+	char *machine;
 };
 
 /*

@@ -248,6 +248,8 @@ sim_close(struct backend *b)
 		simsvc_close(s->scm);
 		free(s);
 	}
+	free(b->home);
+	free(b->machine);
 	free(b->spec);
 	free(b);
 }
@@ -311,6 +313,11 @@ backend_sim_open(const char *dir, struct backend **out, struct cm_err *err)
 	}
 	rc = reg_load(s, &rf, NULL, NULL, err);
 	regfile_free(rf);
+	/* The folder is the machine: its canonical path names it in
+	 * reports, and holds its lock and journal. */
+	if (rc == 0 && ((b->home = sys_realpath(dir, err)) == NULL ||
+	    (b->machine = text_strdup(b->home)) == NULL))
+		rc = b->home == NULL ? -1 : cm_err_nomem(err);
 	if (rc == 0)
 		rc = simsvc_open(svcpath, &s->scm, err);
 	free(svcpath);

@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "backend.h"
+#include "util/compat.h"
 #include "util/compat_win32.h"
 #include "util/mem.h"
 #include "util/sysutil.h"
+#include "util/text.h"
 #include "util/utf.h"
 
 
@@ -844,6 +846,8 @@ w32_close(struct backend *b)
 	if (w != NULL && w->scm != NULL)
 		CloseServiceHandle(w->scm);
 	free(w);
+	free(b->home);
+	free(b->machine);
 	free(b->spec);
 	free(b);
 }
@@ -878,6 +882,66 @@ w32_may_change(struct backend *b, struct cm_err *err)
 {
 	(void)b;
 	return backend_elevation_check(token_elevated, NULL, err);
+}
+
+/* %CMREMEDY_STATE_DIR% (the Wine rig points it at a folder of its own),
+ * else %ProgramData%\cmremedy: where the lock, journal and policy.ini of
+ * this machine live. */
+static char *
+w32_home(void)
+{
+	char *env = cm_getenv("CMREMEDY_STATE_DIR"), *base, *dir;
+	size_t n;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	free(env);
+	base = cm_getenv("ProgramData");
+	if (base == NULL || *base == '\0') {
+		free(base);
+		base = text_strdup("C:\\ProgramData");
+	}
+	if (base == NULL)
+		return NULL;
+	n = strlen(base) + 16;
+	if ((dir = malloc(n)) != NULL)
+		snprintf(dir, n, "%s\\cmremedy", base);
+	free(base);
+	return dir;
+}
+
+/* "COMPUTERNAME {MachineGuid}": the name alone repeats across images,
+ * the GUID alone says nothing to an admin reading a report. */
+static int
+w32_identity(struct backend *b, char **out, struct cm_err *err)
+{
+	WCHAR wname[MAX_COMPUTERNAME_LENGTH + 1];
+	DWORD n = MAX_COMPUTERNAME_LENGTH + 1;
+	struct regval guid;
+	char *name = NULL;
+	size_t len;
+	int exists = 0;
+
+	*out = NULL;
+	if (!GetComputerNameW(wname, &n))
+		return w32_fail(err, GetLastError(), "cannot read the computer "
+		    "name");
+	if (utf16_to_utf8((const uint16_t *)wname, n, &name, &len) != 0)
+		return cm_err_nomem(err);
+	memset(&guid, 0, sizeof(guid));
+	if (w32_read_value(b, "HKLM\\SOFTWARE\\Microsoft\\Cryptography",
+	    "MachineGuid", REGVIEW_64, &exists, &guid, err) != 0) {
+		free(name);
+		return -1;
+	}
+	len = strlen(name) + (exists && guid.type == REGT_SZ ? guid.len : 0) +
+	    8;
+	if ((*out = malloc(len)) != NULL)
+		snprintf(*out, len, "%s {%s}", name, exists &&
+		    guid.type == REGT_SZ ? (const char *)guid.data : "");
+	free(name);
+	regval_free(&guid);
+	return *out == NULL ? cm_err_nomem(err) : 0;
 }
 
 static const struct backend_ops w32_ops = {
@@ -919,6 +983,14 @@ backend_win32_open(struct backend **out, struct cm_err *err)
 	w->poll_only = mode != NULL && strcmp(mode, "poll") == 0;
 	b->ops = &w32_ops;
 	b->impl = w;
+	if ((b->home = w32_home()) == NULL) {
+		w32_close(b);
+		return cm_err_nomem(err);
+	}
+	if (w32_identity(b, &b->machine, err) != 0) {
+		w32_close(b);
+		return -1;
+	}
 	*out = b;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <ini.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +24,10 @@ enum fault { FAULT_NONE, FAULT_STOP, FAULT_START, FAULT_START_ALWAYS,
 	FAULT_HANG_STOP };
 
 enum key { K_STATE, K_PID, K_DEPENDS_ON, K_STOP_MS, K_START_MS, K_FAIL,
-	K_COUNT };
+	K_DEADLINE, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
-	"state", "pid", "depends_on", "stop_ms", "start_ms", "fail"
+	"state", "pid", "depends_on", "stop_ms", "start_ms", "fail", "deadline"
 };
 
 static const char *const fault_names[] = {
@@ -50,6 +51,7 @@ struct svc {
 	size_t *dep;          /* the same as indices into doc.svcs */
 	unsigned stop_ms, start_ms;
 	enum fault fault;
+	uint64_t deadline;    /* pending: when it ends, ms since 1970; 0 none */
 };
 
 /* The file as read: its lines (to write back) and the services in them. */
@@ -442,6 +444,13 @@ parse_value(struct parse *p, size_t line, struct svc *v, enum key k,
 		else
 			v->start_ms = (unsigned)n;
 		break;
+	case K_DEADLINE:
+		if (parse_ulong(val, ULONG_MAX, &n) != 0 || n == 0)
+			parse_fail(p, line, "[%s]: deadline '%s' is not a time "
+			    "in milliseconds since 1970", v->name, val);
+		else
+			v->deadline = n;
+		break;
 	case K_FAIL:
 		for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]);
 		    i++)
@@ -479,7 +488,8 @@ handler(void *user, const char *section, const char *name, const char *val)
 			break;
 	if (k == K_COUNT) {
 		parse_fail(p, li + 1, "[%s]: unknown key '%s' (known: state, "
-		    "pid, depends_on, stop_ms, start_ms, fail)", v->name, name);
+		    "pid, depends_on, stop_ms, start_ms, fail, deadline)",
+		    v->name, name);
 		return 1;
 	}
 	if (v->key_line[k] != NOLINE) {
@@ -572,6 +582,41 @@ validate(struct doc *d, struct cm_err *err)
 	return 0;
 }
 
+static void drop_key(struct doc *d, struct svc *v, enum key k);
+static int set_key(struct doc *d, struct svc *v, enum key k, const char *val,
+    struct cm_err *err);
+
+/* A real SCM finishes a stop or start when the service process gets
+ * there, whether or not whoever asked for it still waits (a cmremedy
+ * killed mid-restart).  A pending service whose deadline has passed is
+ * taken as having arrived: stopped, or running (stopped for fail =
+ * start-always).  Only the copy in memory changes; the next write of the
+ * file keeps it. */
+static int
+finish_overdue(struct doc *d, struct cm_err *err)
+{
+	uint64_t now = sys_realtime_ms();
+	size_t i;
+
+	for (i = 0; i < d->nsvcs; i++) {
+		struct svc *v = &d->svcs[i];
+		enum svc_state to;
+
+		if (v->deadline == 0 || now < v->deadline ||
+		    (v->state != SVC_STOP_PENDING &&
+		    v->state != SVC_START_PENDING))
+			continue;
+		to = v->state == SVC_STOP_PENDING || v->fault ==
+		    FAULT_START_ALWAYS ? SVC_STOPPED : SVC_RUNNING;
+		if (set_key(d, v, K_STATE, svc_state_name(to), err) != 0)
+			return -1;
+		drop_key(d, v, K_DEADLINE);
+		v->state = to;
+		v->deadline = 0;
+	}
+	return 0;
+}
+
 static int
 doc_load(const char *path, struct doc **out, struct cm_err *err)
 {
@@ -608,7 +653,8 @@ doc_load(const char *path, struct doc **out, struct cm_err *err)
 	if (rc > 0 && (p.errline == 0 || (size_t)rc < p.errline))
 		cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%d: syntax error: "
 		    "expected [service] or key = value", path, rc);
-	if (rc != 0 || p.errline != 0 || validate(d, err) != 0) {
+	if (rc != 0 || p.errline != 0 || validate(d, err) != 0 ||
+	    finish_overdue(d, err) != 0) {
 		doc_free(d);
 		return -1;
 	}
@@ -695,6 +741,31 @@ insert_key(struct doc *d, struct svc *v, enum key k, const char *val,
 	return 0;
 }
 
+/* Removes key k's line of v, if it has one. */
+static void
+drop_key(struct doc *d, struct svc *v, enum key k)
+{
+	size_t pos = v->key_line[k], i, j;
+
+	if (pos == NOLINE)
+		return;
+	free(d->lines[pos].text);
+	if (d->lines[pos].eol[0] == '\0' && pos > 0)
+		d->lines[pos - 1].eol = "";     /* it was the unended last */
+	memmove(&d->lines[pos], &d->lines[pos + 1],
+	    (d->nlines - pos - 1) * sizeof(d->lines[0]));
+	d->nlines--;
+	for (i = 0; i < d->nsvcs; i++) {
+		if (d->svcs[i].header > pos)
+			d->svcs[i].header--;
+		for (j = 0; j < K_COUNT; j++)
+			if (d->svcs[i].key_line[j] != NOLINE &&
+			    d->svcs[i].key_line[j] > pos)
+				d->svcs[i].key_line[j]--;
+	}
+	v->key_line[k] = NOLINE;
+}
+
 /* Sets key k of v to val in the text: on its line, or on a new one. */
 static int
 set_key(struct doc *d, struct svc *v, enum key k, const char *val,
@@ -725,20 +796,37 @@ doc_save(const struct doc *d, struct cm_err *err)
 	return rc;
 }
 
-/* Sets the state (and the pid when it changed) and writes the file. */
+/* Sets the state (and the pid and deadline when they changed) and writes
+ * the file. */
 static int
 persist(struct doc *d, struct svc *v, enum svc_state state,
-    unsigned long pid, struct cm_err *err)
+    unsigned long pid, uint64_t deadline, struct cm_err *err)
 {
 	char num[24];
 
-	if (v->state == state && v->pid == pid)
+	char sv[64];
+
+	if (v->state == state && v->pid == pid && v->deadline == deadline)
 		return 0;
 	if (pid != v->pid) {
 		snprintf(num, sizeof(num), "%lu", pid);
 		if (set_key(d, v, K_PID, num, err) != 0)
 			return -1;
 		v->pid = pid;
+	}
+	if (deadline != v->deadline) {
+		/* The deadline has a line of its own while the service is
+		 * pending, gone again when it settles: a finished state
+		 * change edits only the state (and pid) lines. */
+		if (deadline == 0)
+			drop_key(d, v, K_DEADLINE);
+		else {
+			snprintf(sv, sizeof(sv), "%llu",
+			    (unsigned long long)deadline);
+			if (set_key(d, v, K_DEADLINE, sv, err) != 0)
+				return -1;
+		}
+		v->deadline = deadline;
 	}
 	if (state != v->state) {
 		if (set_key(d, v, K_STATE, svc_state_name(state), err) != 0)
@@ -871,7 +959,10 @@ transition(struct doc *d, struct svc *v, enum svc_state pending,
     unsigned timeout_ms, struct svc_status *st, struct cm_err *err)
 {
 	if (need_ms > 0) {
-		if (persist(d, v, pending, pid, err) != 0)
+		/* The deadline lets the SCM finish the transition even if
+		 * this process dies while it waits (finish_overdue). */
+		if (persist(d, v, pending, pid, need_ms == NEVER ? 0 :
+		    sys_realtime_ms() + need_ms, err) != 0)
 			return -1;
 		status_of(v, st);
 		sys_sleep_ms(need_ms < timeout_ms ? need_ms : timeout_ms);
@@ -881,7 +972,7 @@ transition(struct doc *d, struct svc *v, enum svc_state pending,
 			    pending == SVC_STOP_PENDING ? "stop" : "start",
 			    timeout_ms, svc_state_name(pending));
 	}
-	if (persist(d, v, final, pid, err) != 0)
+	if (persist(d, v, final, pid, 0, err) != 0)
 		return -1;
 	status_of(v, st);
 	return 0;
@@ -1095,9 +1186,11 @@ simsvc_start(struct simsvc *s, const char *name, unsigned timeout_ms,
 	if (v->state == SVC_RUNNING) {
 		rc = 0;
 	} else if (v->state == SVC_START_PENDING) {
-		/* A start that timed out earlier: wait for it again. */
+		/* A start that timed out earlier: wait for the rest of it. */
+		uint64_t now = sys_realtime_ms();
 		rc = transition(d, v, SVC_START_PENDING, SVC_RUNNING, v->pid,
-		    v->start_ms, timeout_ms, st, err);
+		    v->deadline == 0 ? v->start_ms : v->deadline > now ?
+		    (unsigned)(v->deadline - now) : 0, timeout_ms, st, err);
 	} else if (v->state == SVC_STOP_PENDING) {
 		rc = cm_err_set(err, CM_ERR_SYSTEM,
 		    SIMSVC_ERROR_SERVICE_CANNOT_ACCEPT_CTRL, "cannot start %s: "

@@ -26,6 +26,13 @@
  * layout and the other lines stay as they were.
  *
  * The semantics model the Windows SCM as cmremedy meets it:
+ *   - a stop or start that takes time writes its pending state with a
+ *     deadline line ("deadline = MS", ms since 1970, removed again when the
+ *     service settles);
+ *     once the deadline has passed, every reader sees the
+ *     service stopped (or running; stopped for fail = start-always), as a
+ *     real SCM finishes a transition even when the process that asked for
+ *     it was killed meanwhile.  hang-stop has no deadline.
  *   - stop: already stopped is success.  A service with an active (not
  *     stopped) dependent refuses, as ERROR_DEPENDENT_SERVICES_RUNNING
  *     (1051): the caller stops the dependents first.  A start_pending

@@ -18,13 +18,18 @@ static const struct {
 #define O_FOR     64u
 #define O_NOW     128u
 #define O_NOARG   256u  /* takes no operand */
+#define O_WAIT    512u
+#define O_FORCE   1024u
 	{ "plan", CMD_PLAN, O_BACKEND | O_JSON },
 	{ "apply", CMD_APPLY, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT |
-	    O_FOR },
+	    O_FOR | O_WAIT },
 	{ "check", CMD_CHECK, O_BACKEND | O_JSON },
 	{ "toggle", CMD_TOGGLE, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT |
-	    O_FOR },
-	{ "revert", CMD_REVERT, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT },
+	    O_FOR | O_WAIT },
+	{ "revert", CMD_REVERT, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT |
+	    O_WAIT | O_FORCE },
+	{ "recover", CMD_RECOVER, O_BACKEND | O_JSON | O_REPORT | O_WAIT |
+	    O_NOARG },
 	{ "diagnose", CMD_DIAGNOSE, O_JSON | O_SINCE },
 	{ "certcheck", CMD_CERTCHECK, O_JSON | O_CERT },
 	{ "status", CMD_STATUS, O_BACKEND | O_JSON | O_NOARG },
@@ -43,7 +48,9 @@ static const struct {
 } options[] = {
 	{ "--backend", O_BACKEND },
 	{ "--dry-run", O_DRYRUN },
+	{ "--force", O_FORCE },
 	{ "--report", O_REPORT },
+	{ "--wait", O_WAIT },
 	{ "--since", O_SINCE },
 	{ "--store", O_CERT },
 	{ "--cert", O_CERT },
@@ -89,11 +96,13 @@ cli_usage(FILE *out)
 	fputs(
 "usage: cmremedy plan   PROFILE [--backend SPEC] [--json]\n"
 "       cmremedy apply  PROFILE [--backend SPEC] [--dry-run] [--report FILE]\n"
-"                       [--for DURATION] [--json]\n"
+"                       [--for DURATION] [--wait S] [--json]\n"
 "       cmremedy check  PROFILE [--backend SPEC] [--json]\n"
 "       cmremedy toggle PROFILE [--backend SPEC] [--dry-run] [--report FILE]\n"
-"                       [--for DURATION] [--json]\n"
-"       cmremedy revert REPORT  [--backend SPEC] [--dry-run] [--report FILE] "
+"                       [--for DURATION] [--wait S] [--json]\n"
+"       cmremedy revert REPORT  [--backend SPEC] [--dry-run] [--force] "
+    "[--report FILE] [--wait S] [--json]\n"
+"       cmremedy recover [--backend SPEC] [--report FILE] [--wait S] "
     "[--json]\n"
 "       cmremedy status [--backend SPEC] [--json]\n"
 "       cmremedy expire [--backend SPEC] [--now TIME] [--dry-run] [--json]\n"
@@ -111,13 +120,17 @@ cli_usage(FILE *out)
 "  or no certificate passes (certcheck), 2 usage/profile/report error or\n"
 "  undecodable certificate, 3 system error before any change or unreadable\n"
 "  file or store,\n"
-"  4 failed and rolled back, 5 failed and rollback failed.  See cmremedy(1).\n",
+"  4 failed and rolled back, 5 failed and rollback failed (or recover\n"
+"  could not),\n"
+"  6 busy: another run holds the machine lock.  See cmremedy(1).\n",
 	    out);
 }
 
 int
 cli_exit_for(enum cm_errkind kind)
 {
+	if (kind == CM_ERR_BUSY)
+		return EXIT_BUSY;
 	return kind == CM_ERR_USAGE || kind == CM_ERR_INPUT ? EXIT_USAGE :
 	    EXIT_SYSTEM;
 }
@@ -165,6 +178,30 @@ opt_list(int argc, char **argv, int *i, const char *eq, const char **list,
 	return opt_value(argc, argv, i, eq, &list[(*n)++], err);
 }
 
+/* --wait SECONDS: 0 .. one day. */
+static int
+opt_seconds(int argc, char **argv, int *i, const char *eq, unsigned *out,
+    struct cm_err *err)
+{
+	const char *v;
+	unsigned long n = 0;
+	size_t k;
+
+	if (opt_value(argc, argv, i, eq, &v, err) != 0)
+		return -1;
+	for (k = 0; v[k] != '\0'; k++) {
+		if (v[k] < '0' || v[k] > '9' || k > 6)
+			return cm_err_set(err, CM_ERR_USAGE, 0, "--wait '%s': "
+			    "want whole seconds, 0 to 86400", v);
+		n = n * 10 + (unsigned long)(v[k] - '0');
+	}
+	if (n > 86400)
+		return cm_err_set(err, CM_ERR_USAGE, 0, "--wait '%s': want "
+		    "whole seconds, 0 to 86400", v);
+	*out = (unsigned)n;
+	return 0;
+}
+
 /* Handles one option argument of command k. */
 static int
 parse_option(int argc, char **argv, int *i, size_t k, struct cli *c,
@@ -192,6 +229,12 @@ parse_option(int argc, char **argv, int *i, size_t k, struct cli *c,
 			return cm_err_set(err, CM_ERR_USAGE, 0, "--for '%s': "
 			    "want minutes, hours or days such as 30m, 4h or "
 			    "2d, at most 30d", v);
+		return 0;
+	}
+	if (IS("--wait") && (allowed & O_WAIT))
+		return opt_seconds(argc, argv, i, eq, &c->wait_s, err);
+	if (eq == NULL && IS("--force") && (allowed & O_FORCE)) {
+		c->force = 1;
 		return 0;
 	}
 	if (allowed & O_CERT) {
@@ -255,6 +298,7 @@ cli_parse(int argc, char **argv, struct cli *c, struct cm_err *err)
 	int i, opts_done = 0;
 
 	memset(c, 0, sizeof(*c));
+	c->wait_s = LOCK_WAIT_S;
 	if (argc < 2)
 		return cm_err_set(err, CM_ERR_USAGE, 0, "no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

@@ -15,13 +15,18 @@ enum cm_exit {
 	EXIT_USAGE = 2,         /* usage, profile or report error; untouched */
 	EXIT_SYSTEM = 3,        /* system/backend error before any change */
 	EXIT_ROLLED_BACK = 4,   /* apply failed; rolled back, as before */
-	EXIT_ROLLBACK_FAILED = 5 /* apply failed; rollback failed too */
+	EXIT_ROLLBACK_FAILED = 5, /* apply failed; rollback failed too;
+				     recover could not put the machine back */
+	EXIT_BUSY = 6           /* another run holds the machine lock */
 };
+
+/* --wait's default: seconds a run waits for the machine lock. */
+#define LOCK_WAIT_S 600u
 
 enum cli_cmd {
 	CMD_HELP, CMD_VERSION, CMD_PLAN, CMD_APPLY, CMD_CHECK, CMD_TOGGLE,
 	CMD_REVERT, CMD_DIAGNOSE, CMD_CERTCHECK, CMD_STATUS,
-	CMD_EXPIRE
+	CMD_EXPIRE, CMD_RECOVER
 };
 
 /* certcheck: at most this many --cert and --trusted-root files each. */
@@ -40,6 +45,8 @@ struct cli {
 	long for_seconds;     /* apply/toggle --for DURATION; 0 = none */
 	int dry_run;
 	int json;
+	int force;            /* revert --force */
+	unsigned wait_s;      /* --wait SECONDS for the machine lock */
 	char **paths;         /* diagnose PATH...; points into argv */
 	size_t npaths;
 	/* certcheck; the strings point into argv. */
@@ -72,7 +79,7 @@ const char *cli_command_at(size_t i);
 const char *cli_option_at(size_t i);
 int cli_takes(const char *cmd, const char *opt);
 
-/* The exit code for an error kind (usage/input 2, else 3). */
+/* The exit code for an error kind (usage/input 2, busy 6, else 3). */
 int cli_exit_for(enum cm_errkind kind);
 
 /* The command's name as the user typed it ("apply", ...). */

@@ -9,15 +9,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/apply.h"
 #include "backend/backend.h"
-#include "diag/diagnose.h"
+#include "core/apply.h"
+#include "core/journal.h"
+#include "core/lock.h"
+#include "core/policy.h"
 #include "core/profile.h"
+#include "core/recover.h"
 #include "core/report.h"
+#include "core/revert.h"
+#include "diag/diagnose.h"
 #include "report_text.h"
 #include "runlog.h"
 #include "schedule.h"
 #include "util/compat.h"
+#include "util/fsperm.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 
@@ -87,10 +93,13 @@ reports_dir_make(const char *dir, int system_wide, struct cm_err *err)
 }
 
 /* Picks the report path (--report, else a new name in the default folder,
- * created on demand) and the backup beside it: NAME.json -> NAME.backup.reg. */
+ * created private on demand) and the backup beside it: NAME.json ->
+ * NAME.backup.reg.  The folder and an existing report are refused when
+ * others may write them (util/fsperm.h); temporary files a killed run
+ * left there are removed. */
 static int
-report_paths(const struct cli *c, const char *profile_name, char **report,
-    char **backup, struct cm_err *err)
+report_paths(const struct cli *c, const char *cmd, const char *profile_name,
+    char **report, char **backup, struct cm_err *err)
 {
 	struct strbuf nb = { NULL, 0, 0, 0 }, bb = { NULL, 0, 0, 0 };
 	char *dir = NULL, *name, stamp[32];
@@ -101,21 +110,30 @@ report_paths(const struct cli *c, const char *profile_name, char **report,
 	struct tm tm;
 
 	*report = *backup = NULL;
-	if (c->report != NULL) {
+	if (c->report != NULL && strcmp(cmd, cli_cmd_name(c->cmd)) == 0) {
+		if (fsperm_check_parent(c->report, "reports folder", 0,
+		    err) != 0 || fsperm_check(c->report, "report", 0,
+		    err) != 0)
+			return -1;
 		if ((*report = strdup(c->report)) == NULL)
 			return cm_err_nomem(err);
 	} else {
 		if ((dir = cmd_default_report_dir(&system_wide)) == NULL)
 			return cm_err_nomem(err);
-		if (reports_dir_make(dir, system_wide, err) != 0) {
+		/* Reports record registry data and are read back by revert:
+		 * the system's own folder and its reports are for
+		 * administrators only, a user's folder is his only. */
+		if (reports_dir_make(dir, system_wide, err) != 0 ||
+		    fsperm_check(dir, "reports folder", 0, err) != 0) {
 			free(dir);
 			return -1;
 		}
+		(void)sys_remove_stale_temps(dir);
 		gmtime_r(&now, &tm);
 		if (strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) == 0)
 			stamp[0] = '\0';
-		strbuf_printf(&nb, "%s-%s-%s-%ld.json", stamp,
-		    cli_cmd_name(c->cmd), profile_name, (long)getpid());
+		strbuf_printf(&nb, "%s-%s-%s-%ld.json", stamp, cmd,
+		    profile_name, (long)getpid());
 		if ((name = take(&nb)) == NULL) {
 			free(dir);
 			return cm_err_nomem(err);
@@ -135,69 +153,6 @@ report_paths(const struct cli *c, const char *profile_name, char **report,
 	strbuf_puts(&bb, ".backup.reg");
 	if ((*backup = take(&bb)) == NULL)
 		return cm_err_nomem(err);
-	return 0;
-}
-
-/* A profile that puts back what a report recorded as "before". */
-static int
-revert_profile(const struct report *rep, const char *path,
-    struct profile **out, struct cm_err *err)
-{
-	struct profile *p;
-	struct cm_err e;
-	size_t i;
-
-	if ((p = profile_new(rep->profile_path, rep->profile_name)) == NULL)
-		return cm_err_nomem(err);
-	for (i = 0; i < rep->nsettings; i++) {
-		const struct report_setting *rs = &rep->settings[i];
-		struct profile_setting *s;
-
-		if (!rs->before.known) {
-			profile_free(p);
-			return cm_err_set(err, CM_ERR_INPUT, 0,
-			    "%s: settings[%zu].before is null: the report "
-			    "recorded nothing to revert to", path, i);
-		}
-		if ((s = profile_add_setting(p)) == NULL) {
-			profile_free(p);
-			return cm_err_nomem(err);
-		}
-		/* A report is input like a profile: its keys get the same
-		 * canonical form before they reach a backend. */
-		if ((s->key = profile_canon_key(rs->key, &e)) == NULL) {
-			profile_free(p);
-			if (e.kind == CM_ERR_NOMEM)
-				return cm_err_nomem(err);
-			return cm_err_set(err, CM_ERR_INPUT, 0,
-			    "%s: settings[%zu].key: %s", path, i, e.msg);
-		}
-		if ((s->value = strdup(rs->value)) == NULL ||
-		    (s->id = strdup(rs->value)) == NULL ||
-		    (rs->before.exists &&
-		    regval_copy(&s->desired, &rs->before.value) != 0)) {
-			profile_free(p);
-			return cm_err_nomem(err);
-		}
-		s->view = rs->view;
-		s->present = rs->before.exists;
-		if (!s->present)
-			s->desired.type = rs->type;
-		s->remove_key = rs->keys_created;
-	}
-	for (i = 0; i < rep->nservices; i++) {
-		const struct report_service *rs = &rep->services[i];
-		struct profile_service *s;
-
-		if ((s = profile_add_service(p)) == NULL ||
-		    (s->name = strdup(rs->name)) == NULL) {
-			profile_free(p);
-			return cm_err_nomem(err);
-		}
-		s->stop_timeout_ms = rs->stop_timeout_ms;
-		s->start_timeout_ms = rs->start_timeout_ms;
-	}
-	*out = p;
 	return 0;
 }
 
@@ -252,20 +207,141 @@ exit_for_result(enum apply_result res, const struct cm_err *err)
 }
 
 /* Loads what the command acts on: the profile, or for revert the report
- * turned into a profile. */
+ * (kept in *rep for its checks) turned into a profile.  Either is refused
+ * when others may write it (util/fsperm.h). */
 static int
-load_target(const struct cli *c, struct profile **p, struct cm_err *err)
+load_target(const struct cli *c, struct profile **p, struct report **rep,
+    struct cm_err *err)
 {
-	struct report *rep;
-	int rc;
+	const char *what = c->cmd == CMD_REVERT ? "report" : "profile";
 
+	if (fsperm_check(c->target, what, 0, err) != 0 ||
+	    fsperm_check_parent(c->target, c->cmd == CMD_REVERT ?
+	    "report's folder" : "profile's folder", FSPERM_STICKY_OK,
+	    err) != 0)
+		return -1;
 	if (c->cmd != CMD_REVERT)
 		return profile_load(c->target, p, err);
-	if (report_load(c->target, &rep, err) != 0)
+	if (report_load(c->target, rep, err) != 0)
 		return -1;
-	rc = revert_profile(rep, c->target, p, err);
-	report_free(rep);
-	return rc;
+	return revert_profile(*rep, c->target, p, err);
+}
+
+/* check and plan take no lock: they say when a run holds it, and when a
+ * run was interrupted (its journal is there and nobody holds the lock).
+ * Returns 1 when interrupted. */
+static int
+say_machine_state(const struct cli *c, struct backend *b, FILE *out,
+    FILE *errout)
+{
+	char who[LOCK_WHO_MAX], started[32], *rpath = NULL;
+	struct report *j = NULL;
+	struct cm_err e;
+	FILE *to = c->json ? errout : out;
+	int held, rc;
+
+	if (b->home == NULL)
+		return 0;
+	if ((held = lock_probe(b->home, who, sizeof(who), &e)) < 0) {
+		print_error(errout, &e);
+		return 0;
+	}
+	if (held == 1) {
+		fprintf(to, "note: a run is in progress: pid %s\n", who +
+		    (strncmp(who, "pid ", 4) == 0 ? 4 : 0));
+		return 0;
+	}
+	if ((rc = journal_read(b->home, &j, &rpath, &e)) == 0)
+		return 0;
+	if (rc < 0) {
+		fprintf(to, "interrupted: a run was interrupted, and its "
+		    "journal cannot be read (%s): run cmremedy recover\n",
+		    e.msg);
+		return 1;
+	}
+	report_format_time(j->started, started);
+	fprintf(to, "interrupted: a %s run was interrupted (report %s, "
+	    "started %s): the machine may be half-changed: run cmremedy "
+	    "recover\n", j->command, rpath != NULL ? rpath : "none", started);
+	report_free(j);
+	free(rpath);
+	return 1;
+}
+
+/* Takes the machine lock for a command that changes the machine, removes
+ * what killed runs left in its folder, and recovers an interrupted run
+ * first.  Returns -1 with *rc set when the command must stop. */
+static int
+prepare_machine(const struct cli *c, struct backend *b,
+    const struct policy *pol, const char *report_path,
+    struct machine_lock **lock, char **recovered, FILE *out, FILE *errout,
+    int *rc)
+{
+	struct report *rrep = NULL;
+	char *rpath = NULL, *rbackup = NULL;
+	enum recover_result res;
+	struct cm_err err;
+	FILE *jf;
+
+	*lock = NULL;
+	*recovered = NULL;
+	if (b->home == NULL)
+		return 0;
+	cm_err_clear(&err);
+	if (sys_mkdir_p(b->home, &err) != 0 ||
+	    lock_take(b->home, c->wait_s, report_path, lock, &err) != 0) {
+		print_error(errout, &err);
+		*rc = cli_exit_for(err.kind);
+		return -1;
+	}
+	(void)sys_remove_stale_temps(b->home);
+	/* recover's own report: --report for `recover`, else the default
+	 * folder (the command's --report is for the command). */
+	if ((rpath = journal_path(b->home)) == NULL ||
+	    (jf = fopen(rpath, "rb")) == NULL) {
+		/* No journal: nothing to recover, no report to make. */
+		free(rpath);
+		if (c->cmd == CMD_RECOVER && !c->json)
+			fputs("nothing to recover\n", out);
+		*rc = EXIT_OK;
+		return c->cmd == CMD_RECOVER ? -1 : 0;
+	}
+	fclose(jf);
+	free(rpath);
+	rpath = NULL;
+	if (report_paths(c, "recover", "journal", &rpath, &rbackup,
+	    &err) != 0) {
+		print_error(errout, &err);
+		*rc = cli_exit_for(err.kind);
+		return -1;
+	}
+	res = recover_run(b, pol, rpath, &rrep, recovered, &err);
+	if (res == RECOVER_DONE && c->cmd != CMD_RECOVER && !c->json)
+		fprintf(out, "recovered: an interrupted run (report %s) was "
+		    "undone first; recover's report: %s\n",
+		    *recovered != NULL ? *recovered : "none", rpath);
+	if (c->cmd == CMD_RECOVER && res != RECOVER_NOTHING && rrep != NULL)
+		(void)print_report(c, rrep, out, errout);
+	if (c->cmd == CMD_RECOVER && res == RECOVER_NOTHING && !c->json)
+		fputs("nothing to recover\n", out);
+	if (c->cmd == CMD_RECOVER && res == RECOVER_DONE && !c->json)
+		fprintf(out, "report: %s\n", rpath);
+	*rc = EXIT_OK;
+	if (res == RECOVER_FAILED) {
+		print_error(errout, &err);
+		fprintf(errout, "cmremedy: RECOVER INCOMPLETE: the machine is "
+		    "not as before the interrupted run; the report lists the "
+		    "state of every setting and service: %s\n", rpath);
+		*rc = EXIT_ROLLBACK_FAILED;
+	} else if (res == RECOVER_ERROR) {
+		print_error(errout, &err);
+		*rc = err.kind == CM_ERR_INPUT ? EXIT_USAGE :
+		    EXIT_ROLLBACK_FAILED;
+	}
+	report_free(rrep);
+	free(rpath);
+	free(rbackup);
+	return *rc == EXIT_OK && c->cmd != CMD_RECOVER ? 0 : -1;
 }
 
 int
@@ -281,11 +357,15 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	struct apply_opts o;
 	struct profile *p = NULL;
 	struct backend *b = NULL;
-	struct report *rep = NULL;
+	struct report *rep = NULL, *target_rep = NULL;
+	struct policy *pol = NULL;
+	struct machine_lock *lock = NULL;
 	struct cm_err err;
-	char *report_path = NULL, *backup_path = NULL, *log = NULL, *dir;
+	char *report_path = NULL, *backup_path = NULL, *recovered = NULL;
+	char *log = NULL, *dir;
 	enum apply_result res = APPLY_ERROR;
-	int rc, writes, system_wide = 0, refused = 0;
+	int rc, writes, changes, interrupted = 0, system_wide = 0;
+	int refused = 0;
 
 	cm_err_clear(&err);
 	if (report_out != NULL)
@@ -299,14 +379,22 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	o.expires = c->for_seconds > 0 ? time(NULL) + c->for_seconds : 0;
 	writes = c->cmd == CMD_APPLY || c->cmd == CMD_TOGGLE ||
 	    c->cmd == CMD_REVERT;
+	/* Only a run that may change the machine takes its lock; a dry run
+	 * writes nothing at all unless --report asks for the report. */
+	changes = (writes && !c->dry_run) || c->cmd == CMD_RECOVER;
 
 	/* May this process change the machine?  Asked before the report
 	 * folder is made: a refusal leaves everything as it was. */
-	if (load_target(c, &p, &err) != 0 ||
+	if ((c->cmd != CMD_RECOVER && load_target(c, &p, &target_rep,
+	    &err) != 0) ||
 	    backend_open(c->backend, &b, &err) != 0 ||
-	    (writes && !o.dry_run &&
-	    (refused = backend_may_change(b, &err) != 0)) ||
-	    (writes && report_paths(c, p->name, &report_path, &backup_path,
+	    (changes && (refused = backend_may_change(b, &err) != 0)) ||
+	    policy_load(b->home, &pol, &err) != 0 ||
+	    (p != NULL && policy_check_profile(pol, p, &err) != 0) ||
+	    (target_rep != NULL && revert_check_report(target_rep, c->target,
+	    b->machine, &err) != 0) ||
+	    (writes && (changes || c->report != NULL) &&
+	    report_paths(c, o.command, p->name, &report_path, &backup_path,
 	    &err) != 0)) {
 		print_error(errout, &err);
 		rc = cli_exit_for(err.kind);
@@ -326,15 +414,33 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	    reports_dir_make(dir, system_wide, &err) != 0)
 		fprintf(errout, "cmremedy: warning: no log: %s\n", err.msg);
 	log = runlog_open(dir, c, errout);
+	if (changes && prepare_machine(c, b, pol, report_path, &lock,
+	    &recovered, out, errout, &rc) != 0)
+		goto out;
+	if (c->cmd == CMD_RECOVER) {
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (target_rep != NULL && !c->dry_run &&
+	    revert_check_since(b, target_rep, c->target, c->force,
+	    &err) != 0) {
+		print_error(errout, &err);
+		rc = cli_exit_for(err.kind);
+		goto out;
+	}
+	if (!changes)
+		interrupted = say_machine_state(c, b, out, errout);
 	o.report_path = report_path;
 	o.backup_path = o.dry_run ? NULL : backup_path;
+	o.recovered = recovered;
 	res = apply_run(b, p, &o, &rep, &err);
 	/* check keeps the common outcome words: nothing to change is
 	 * "unchanged", a difference is "planned"; the verdict is its own
 	 * field. */
 	if (rep != NULL && c->cmd == CMD_CHECK && res == APPLY_PLANNED) {
-		rep->compliant = count_changes(rep) == 0;
-		rep->outcome = rep->compliant ? "unchanged" : "planned";
+		rep->compliant = count_changes(rep) == 0 && !interrupted;
+		rep->outcome = count_changes(rep) == 0 ? "unchanged" :
+		    "planned";
 	}
 	if (rep != NULL && print_report(c, rep, out, errout) != 0 &&
 	    res != APPLY_ERROR) {
@@ -349,7 +455,8 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 		    "lists the state of every setting and service%s%s\n",
 		    report_path ? ": " : "", report_path ? report_path : "");
 	rc = exit_for_result(res, &err);
-	if (c->cmd == CMD_CHECK && rc == EXIT_OK && count_changes(rep) > 0)
+	if (c->cmd == CMD_CHECK && rc == EXIT_OK &&
+	    (count_changes(rep) > 0 || interrupted))
 		rc = EXIT_NONCOMPLIANT;
 	if (!c->json && report_path != NULL && res != APPLY_ERROR)
 		fprintf(out, "report: %s\n", report_path);
@@ -359,10 +466,15 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	    (res == APPLY_CHANGED || res == APPLY_UNCHANGED))
 		schedule_cancel(c->target, errout);
 	/* Runbooks (Intune keeps only the last line) read the verdict last. */
-	if (!c->json && c->cmd == CMD_CHECK && res == APPLY_PLANNED)
-		fprintf(out, rc == EXIT_OK ? "compliant\n" :
-		    "not compliant: %zu setting(s) differ\n",
-		    count_changes(rep));
+	if (!c->json && c->cmd == CMD_CHECK && res == APPLY_PLANNED) {
+		if (interrupted)
+			fprintf(out, "not compliant: a run was interrupted: "
+			    "run cmremedy recover\n");
+		else
+			fprintf(out, rc == EXIT_OK ? "compliant\n" :
+			    "not compliant: %zu setting(s) differ\n",
+			    count_changes(rep));
+	}
 	runlog_report(log, errout, rep, res != APPLY_ERROR ? report_path : NULL,
 	    rc);
 	if (report_out != NULL && res != APPLY_ERROR) {
@@ -370,13 +482,17 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 		report_path = NULL;
 	}
 out:
+	lock_release(lock);
 	free(dir);
 	free(log);
 	report_free(rep);
+	report_free(target_rep);
+	policy_free(pol);
 	backend_close(b);
 	profile_free(p);
 	free(report_path);
 	free(backup_path);
+	free(recovered);
 	return rc;
 }
 

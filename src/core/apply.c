@@ -8,9 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "journal.h"
 #include "reg/regfile.h"
 #include "reg/regkey.h"
 #include "util/sysutil.h"
+#include "util/testhook.h"
 #include "util/text.h"
 
 /* What happened to one profile service during this run, so that a
@@ -21,6 +23,7 @@ struct svc_track {
 	int started;          /* it runs again, with the new values */
 	char **deps;          /* active dependents we stop and restart */
 	size_t ndeps;
+	int *dep_asked;       /* per dependent: we asked it to stop */
 	int *dep_stopped;     /* per dependent: stopped by us */
 	int *dep_started;     /* per dependent: started again by us */
 };
@@ -37,6 +40,8 @@ struct run {
 				 its key did not exist (0: the key existed);
 				 what a rollback must remove again */
 	struct svc_track *trk;
+	int journaled;        /* the journal is on disk (remove it at the
+				 commit point) */
 	struct cm_err first;  /* the failure that started a rollback */
 };
 
@@ -108,6 +113,10 @@ run_report_begin(struct run *r, struct cm_err *err)
 	    (rep->profile_name = text_strdup(r->p->name)) == NULL ||
 	    (rep->profile_path = text_strdup(r->p->path)) == NULL ||
 	    (rep->backend = text_strdup(r->b->spec)) == NULL ||
+	    (r->b->machine &&
+	    (rep->machine = text_strdup(r->b->machine)) == NULL) ||
+	    (r->o->recovered &&
+	    (rep->recovered = text_strdup(r->o->recovered)) == NULL) ||
 	    (r->o->reverts &&
 	    (rep->reverts = text_strdup(r->o->reverts)) == NULL))
 		return cm_err_nomem(err);
@@ -361,6 +370,7 @@ set_values(struct run *r, struct cm_err *err)
 			note_error(r, "set", err);
 			return -1;
 		}
+		testhook_step();
 	}
 	for (i = 0; i < r->p->nsettings; i++) {
 		const struct plan_setting *ps = &r->pl.settings[i];
@@ -381,9 +391,36 @@ static void
 track_free(struct svc_track *t)
 {
 	backend_free_names(t->deps, t->ndeps);
+	free(t->dep_asked);
 	free(t->dep_stopped);
 	free(t->dep_started);
 	memset(t, 0, sizeof(*t));
+}
+
+static int run_report_dependents(struct report_service *rs,
+    const struct svc_track *t);
+
+/* Waits while name is start- or stop-pending, at most timeout_ms.  0 when
+ * it settled (or was not pending), -1 with err (CM_ERR_TIMEOUT) naming the
+ * state it is stuck in. */
+static int
+wait_settled(struct backend *b, const char *name, unsigned timeout_ms,
+    struct svc_status *st, struct cm_err *err)
+{
+	uint64_t until = sys_monotonic_ms() + timeout_ms;
+
+	for (;;) {
+		if (b->ops->svc_query(b, name, st, err) != 0)
+			return -1;
+		if (st->state != SVC_START_PENDING &&
+		    st->state != SVC_STOP_PENDING)
+			return 0;
+		if (sys_monotonic_ms() >= until)
+			return cm_err_set(err, CM_ERR_TIMEOUT, 0, "service %s "
+			    "was already %s and did not settle within %u ms",
+			    name, svc_state_name(st->state), timeout_ms);
+		sys_sleep_ms(20);
+	}
 }
 
 /* Stop the active dependents, the service, start it, start the dependents
@@ -400,17 +437,37 @@ restart_one(struct run *r, size_t i, struct svc_track *t, struct cm_err *err)
 	size_t k;
 
 	track_free(t);
+	/* A service another run (perhaps one that was killed) left pending
+	 * is let finish first: the SCM refuses controls meanwhile. */
+	if (wait_settled(b, ps->name, ps->stop_timeout_ms, &st, err) != 0)
+		return -1;
 	if (b->ops->svc_dependents(b, ps->name, &t->deps, &t->ndeps, err) != 0)
 		return -1;
 	if (t->ndeps > 0 && ((t->dep_stopped = calloc(t->ndeps,
 	    sizeof(int))) == NULL || (t->dep_started = calloc(t->ndeps,
+	    sizeof(int))) == NULL || (t->dep_asked = calloc(t->ndeps,
 	    sizeof(int))) == NULL))
 		return cm_err_nomem(err);
+	/* The journal learns the dependents before they are stopped, so
+	 * that recover starts them again after a kill. */
+	if (t->ndeps > 0 && rs->dependents == NULL) {
+		if (run_report_dependents(rs, t) != 0)
+			return cm_err_nomem(err);
+		if (r->journaled && !r->o->journal_exists &&
+		    journal_write(r->b->home, r->rep, r->o->report_path,
+		    err) != 0)
+			return -1;
+	}
 	for (k = 0; k < t->ndeps; k++) {
+		if (wait_settled(b, t->deps[k], ps->stop_timeout_ms, &st,
+		    err) != 0)
+			return -1;
+		t->dep_asked[k] = 1;
 		if (b->ops->svc_stop(b, t->deps[k], ps->stop_timeout_ms, &st,
 		    err) != 0)
 			return -1;
 		t->dep_stopped[k] = 1;
+		testhook_step();
 	}
 	t->stop_requested = 1;
 	t0 = sys_monotonic_ms();
@@ -418,16 +475,19 @@ restart_one(struct run *r, size_t i, struct svc_track *t, struct cm_err *err)
 		return -1;
 	rs->stop_ms = (long)(sys_monotonic_ms() - t0);
 	t->stopped = 1;
+	testhook_step();
 	t0 = sys_monotonic_ms();
 	if (b->ops->svc_start(b, ps->name, ps->start_timeout_ms, &st, err) != 0)
 		return -1;
 	rs->start_ms = (long)(sys_monotonic_ms() - t0);
 	t->started = 1;
+	testhook_step();
 	for (k = t->ndeps; k-- > 0;) {
 		if (b->ops->svc_start(b, t->deps[k], ps->start_timeout_ms, &st,
 		    err) != 0)
 			return -1;
 		t->dep_started[k] = 1;
+		testhook_step();
 	}
 	return 0;
 }
@@ -480,6 +540,9 @@ restart_services(struct run *r, struct cm_err *err)
 	for (i = 0; i < r->p->nservices; i++) {
 		if (r->pl.services[i].action != SVCACT_RESTART)
 			continue;
+		/* "restart" is claimed only once this run saw the service
+		 * stop, started it itself and saw its new pid. */
+		r->rep->services[i].action = "none";
 		if (restart_one(r, i, &r->trk[i], err) != 0 ||
 		    verify_restarted(r, i, err) != 0) {
 			(void)run_report_dependents(&r->rep->services[i],
@@ -487,6 +550,7 @@ restart_services(struct run *r, struct cm_err *err)
 			note_error(r, "restart", err);
 			return -1;
 		}
+		r->rep->services[i].action = "restart";
 		if (run_report_dependents(&r->rep->services[i],
 		    &r->trk[i]) != 0)
 			return cm_err_nomem(err);
@@ -539,14 +603,29 @@ rollback_dependents(struct run *r, size_t i, struct svc_track *t)
 	int failed = 0;
 
 	for (k = t->ndeps; k-- > 0;) {
-		if (!t->dep_stopped[k] || t->dep_started[k])
+		if (t->dep_started[k] || !(t->dep_stopped[k] ||
+		    (t->dep_asked != NULL && t->dep_asked[k])))
 			continue;
-		if (r->b->ops->svc_start(r->b, t->deps[k],
-		    r->p->services[i].start_timeout_ms, &st, &e) != 0) {
-			note_error(r, "rollback", &e);
-			failed = 1;
-		} else
+		/* A dependent whose stop timed out may still be stopping:
+		 * let it finish, then start it. */
+		if ((t->dep_stopped[k] || wait_settled(r->b, t->deps[k],
+		    r->p->services[i].stop_timeout_ms, &st, &e) == 0) &&
+		    r->b->ops->svc_start(r->b, t->deps[k],
+		    r->p->services[i].start_timeout_ms, &st, &e) == 0) {
 			t->dep_started[k] = 1;
+			continue;
+		}
+		note_error(r, "rollback", &e);
+		failed = 1;
+		if (r->b->ops->svc_query(r->b, t->deps[k], &st, &e) == 0)
+			snprintf(e.msg, sizeof(e.msg), "dependent %s of %s is "
+			    "%s, not running as before", t->deps[k],
+			    r->p->services[i].name, svc_state_name(st.state));
+		else
+			snprintf(e.msg, sizeof(e.msg), "dependent %s of %s: "
+			    "state unknown, not known to run as before",
+			    t->deps[k], r->p->services[i].name);
+		note_error(r, "rollback", &e);
 	}
 	return failed;
 }
@@ -567,7 +646,8 @@ rollback_service(struct run *r, size_t i)
 	int failed = 0;
 
 	if (t->started) {
-		struct svc_track again = { 0, 0, 0, NULL, 0, NULL, NULL };
+		struct svc_track again = { 0, 0, 0, NULL, 0, NULL, NULL,
+		    NULL };
 		long stop_ms = rs->stop_ms, start_ms = rs->start_ms;
 		int rc = restart_one(r, i, &again, &e);
 
@@ -602,7 +682,7 @@ rollback_service(struct run *r, size_t i)
 	} else
 		rs->state = t->stop_requested ? "stop_never_completed" :
 		    "not_stopped";
-	if (!failed && rollback_dependents(r, i, t) != 0) {
+	if (rollback_dependents(r, i, t) != 0) {
 		failed = 1;
 		rs->state = "rollback_failed";
 	}
@@ -651,6 +731,25 @@ count_missing(struct run *r, size_t i, struct cm_err *err)
 
 /* ---- the run ----------------------------------------------------------- */
 
+/* The commit point: the final report is on disk, so the journal goes.  A
+ * run whose rollback failed keeps it, for recover to try again. */
+static void
+commit(struct run *r)
+{
+	struct cm_err e;
+
+	const char *oc = r->rep->outcome;
+
+	if (!r->journaled || strcmp(oc, "failed") == 0 ||
+	    (r->o->journal_exists && strcmp(oc, "changed") != 0 &&
+	    strcmp(oc, "unchanged") != 0))
+		return;
+	if (journal_remove(r->b->home, &e) != 0)
+		note_error(r, "journal", &e);
+	else
+		r->journaled = 0;
+}
+
 static enum apply_result
 finish(struct run *r, const char *outcome, enum apply_result res,
     struct cm_err *err)
@@ -659,7 +758,10 @@ finish(struct run *r, const char *outcome, enum apply_result res,
 
 	r->rep->outcome = outcome;
 	r->rep->finished = time(NULL);
-	if (run_report_save(r, &e) != 0) {
+	testhook_step();
+	if (run_report_save(r, &e) == 0)
+		commit(r);
+	else {
 		note_error(r, "report", &e);
 		/* Nothing was changed (a change that cannot be recorded is
 		 * rolled back in change()): the failure is the run's error.
@@ -726,12 +828,26 @@ change(struct run *r, struct cm_err *err)
 		note_error(r, "backup", err);
 		return finish(r, "failed", APPLY_ERROR, err);
 	}
+	/* The journal, last before the first change: a run killed from here
+	 * on is found by the next one and undone (cmremedy recover). */
+	if (r->b->home != NULL && !r->o->journal_exists) {
+		if (journal_write(r->b->home, r->rep, r->o->report_path,
+		    err) != 0) {
+			note_error(r, "journal", err);
+			return finish(r, "failed", APPLY_ERROR, err);
+		}
+		r->journaled = 1;
+		testhook_step();
+	}
 	if (set_values(r, err) == 0 && restart_services(r, err) == 0) {
 		run_report_after(r);
 		r->rep->outcome = "changed";
 		r->rep->finished = time(NULL);
-		if (run_report_save(r, err) == 0)
+		testhook_step();
+		if (run_report_save(r, err) == 0) {
+			commit(r);
 			return APPLY_CHANGED;
+		}
 		/* Writing the report is the last step of the apply: without
 		 * it there is no record to revert from, so it fails like any
 		 * other step and the change is undone. */
@@ -760,6 +876,7 @@ apply_run(struct backend *b, const struct profile *p,
 	r.b = b;
 	r.p = p;
 	r.o = o;
+	r.journaled = o->journal_exists && b->home != NULL;
 	*rep = NULL;
 	cm_err_clear(err);
 	if (run_report_begin(&r, err) != 0) {
@@ -781,7 +898,7 @@ apply_run(struct backend *b, const struct profile *p,
 	}
 	if (o->dry_run)
 		res = finish(&r, "planned", APPLY_PLANNED, err);
-	else if (r.pl.changes == 0) {
+	else if (r.pl.changes == 0 && r.pl.restarts == 0) {
 		for (i = 0; i < p->nsettings; i++)
 			(void)rv_set(&r.rep->settings[i].after,
 			    r.obs.settings[i].exists, &r.obs.settings[i].value);

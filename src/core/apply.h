@@ -44,6 +44,12 @@ struct apply_opts {
 				    change (NULL: none) */
 	const char *reverts;     /* revert: the report being reverted */
 	time_t expires;          /* --for: recorded in the report; 0 none */
+	const char *recovered;   /* the interrupted run's report this run
+				    recovered first (report "recovered") */
+	int journal_exists;      /* recover: the machine's journal already
+				    holds the before-values this run puts
+				    back; write none, remove it at the
+				    commit point only if the run succeeded */
 };
 
 /*

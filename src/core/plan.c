@@ -129,9 +129,22 @@ plan_build(const struct profile *p, const struct observation *obs,
 	}
 	for (i = 0; i < p->nservices; i++) {
 		struct plan_service *sv = &out->services[i];
+		const struct profile_service *ps = &p->services[i];
 		enum svc_state st = obs->services[i].status.state;
 
-		if (out->changes == 0) {
+		if (ps->recover && ps->recover_running && st != SVC_RUNNING) {
+			sv->action = SVCACT_RESTART;
+			sv->reason = "ran before the interrupted run, is not "
+			    "running now";
+			out->restarts += out->changes == 0;
+		} else if (ps->recover && st == SVC_RUNNING &&
+		    ps->recover_pid != 0 &&
+		    obs->services[i].status.pid != ps->recover_pid) {
+			sv->action = SVCACT_RESTART;
+			sv->reason = "the interrupted run restarted it, "
+			    "perhaps with its values";
+			out->restarts += out->changes == 0;
+		} else if (out->changes == 0) {
 			sv->action = SVCACT_NONE;
 			sv->reason = "nothing changed";
 		} else if (st == SVC_STOPPED) {

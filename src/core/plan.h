@@ -79,6 +79,8 @@ struct plan {
 	struct plan_service *services;
 	size_t nservices;
 	size_t changes;       /* settings whose action is not ACT_NONE */
+	size_t restarts;      /* services to restart with no setting
+				 changed (recover: see plan_build) */
 	const char *toggle_to; /* PLAN_TOGGLE: "on" or "off"; else NULL */
 };
 
@@ -92,7 +94,11 @@ struct plan {
  *     A profile with no `off` at all is an error (CM_ERR_INPUT).
  * Services: restart each service that is running when at least one
  * setting changes; a stopped service is left stopped (it reads the new
- * value when next started); nothing changes -> nothing restarts.
+ * value when next started); nothing changes -> nothing restarts.  A
+ * service with `recover` set (cmremedy recover, from a journal) is also
+ * restarted when it runs as another process than before the interrupted
+ * run (that run restarted it, perhaps with its values), and started when
+ * it ran before and is now stopped or pending; those count in restarts.
  * Returns 0 with *out filled (free with plan_free), or -1.
  */
 int plan_build(const struct profile *p, const struct observation *obs,

@@ -815,11 +815,29 @@ profile_canon_key(const char *path, struct cm_err *err)
 	}
 	memcpy(key, "HKLM", 4);
 	out = 4;
+	if (path[hive + strspn(path + hive, "\\")] == '\0') {
+		free(key);
+		return canon_fail(err, "names no key under HKLM: write "
+		    "HKLM\\SOFTWARE\\...");
+	}
 	for (p = path + hive; *p != '\0'; p += n) {
-		while (*p == '\\')
-			p++;
-		if ((n = strcspn(p, "\\")) == 0)
-			continue;
+		p++;            /* the separator before this component */
+		n = strcspn(p, "\\");
+		/* An empty, "." or ".." component would reach the registry
+		 * as a literal key name ("..") or hide which key is meant:
+		 * a path must name its key one way only. */
+		if (n == 0) {
+			free(key);
+			return canon_fail(err, "empty key name (a "
+			    "doubled or trailing backslash): write each "
+			    "separator once");
+		}
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' &&
+		    p[1] == '.')) {
+			free(key);
+			return canon_fail(err, "a key name is \"%.*s\": "
+			    "write the full path without . or ..", (int)n, p);
+		}
 		if ((bad = bad_component(p, n)) != NULL) {
 			free(key);
 			return canon_fail(err, "%s", bad);

@@ -57,6 +57,11 @@ struct profile_service {
 	unsigned stop_timeout_ms;
 	unsigned start_timeout_ms;
 	int line;
+	int recover;          /* recover: bring it back as the journal had it
+			         (plan.h); not expressible in INI */
+	int recover_running;  /* ...it was running before the run */
+	unsigned long recover_pid; /* ...as this process (0: any process:
+			         a dependent, which only has to run) */
 };
 
 /* Owns everything it points to. */
@@ -80,7 +85,8 @@ int profile_parse(const char *path, const char *text, size_t len,
     struct profile **out, struct cm_err *err);
 
 /* Canonicalises a registry key path: accepts HKLM\ or HKEY_LOCAL_MACHINE\
- * (any case), collapses doubled separators, drops a trailing one.  Returns
+ * (any case); refuses empty components (doubled or trailing separators),
+ * "." and "..", which Windows would take as literal key names.  Returns
  * a malloc'd "HKLM\\..." (the caller frees it), or NULL with err filled:
  * CM_ERR_INPUT with a short reason that the caller puts after its own file
  * and line, or CM_ERR_NOMEM.  err may be NULL. */

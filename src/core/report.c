@@ -37,6 +37,8 @@ report_free(struct report *r)
 	free(r->profile_name);
 	free(r->profile_path);
 	free(r->backend);
+	free(r->machine);
+	free(r->recovered);
 	free(r->reverts);
 	for (i = 0; i < r->nsettings; i++) {
 		free(r->settings[i].key);
@@ -476,6 +478,10 @@ jreport(struct jw *w, const struct report *r)
 	}
 	put(w, o, "profile", prof);
 	put(w, o, "backend", jtext(r->backend));
+	if (r->machine != NULL)
+		put(w, o, "machine", jtext(r->machine));
+	if (r->recovered != NULL)
+		put(w, o, "recovered", jtext(r->recovered));
 	put(w, o, "started", jtime(r->started));
 	put(w, o, "finished", jtime(r->finished));
 	if (r->expires != 0)

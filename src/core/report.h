@@ -77,11 +77,16 @@ struct report_error {
 
 /* Owns everything it points to, except the static strings noted. */
 struct report {
-	char *command;        /* "plan" "apply" "check" "toggle" "revert" */
+	char *command;        /* "plan" "apply" "check" "toggle" "revert"
+			         "recover" */
 	int dry_run;
 	char *profile_name;
 	char *profile_path;
 	char *backend;        /* backend spec */
+	char *machine;        /* the machine's identity (backend.h); NULL:
+			         unknown, left out of the JSON */
+	char *recovered;      /* the report of an interrupted run that this
+			         run recovered first; NULL: left out */
 	time_t started, finished;
 	unsigned long long started_ms; /* started, in ms since 1970 UTC: the
 			         order of runs within one second; 0 unknown

@@ -30,7 +30,7 @@
 /* The words apply.c and cmd.c write; the static strings report.h's
  * pointers refer to after a load. */
 static const char *const commands[] = { "plan", "apply", "check", "toggle",
-    "revert", NULL };
+    "revert", "recover", NULL };
 static const char *const outcomes[] = { "changed", "unchanged", "planned",
     "rolled_back", "failed", "in_progress", "compliant", "not_compliant",
     NULL };
@@ -724,6 +724,23 @@ get_started_ms(struct ld *l, const json_t *root, struct report *r)
 	return 0;
 }
 
+/* A string member that may be left out, but is never null or empty when
+ * present. */
+static int
+get_optional(struct ld *l, const json_t *root, const char *key, char **out)
+{
+	const char *s;
+
+	*out = NULL;
+	if (json_object_get(root, key) == NULL)
+		return 0;
+	if (get_string(l, root, "", key, 0, &s) != 0)
+		return -1;
+	if (*s == '\0')
+		return bad(l, key, "empty");
+	return dup_string(l, s, out);
+}
+
 static int
 parse_report(struct ld *l, const json_t *root, struct report *r)
 {
@@ -750,10 +767,12 @@ parse_report(struct ld *l, const json_t *root, struct report *r)
 		    kind(prof));
 	if (get_string(l, prof, "profile", "name", 0, &s) != 0 ||
 	    dup_string(l, s, &r->profile_name) != 0 ||
-	    get_string(l, prof, "profile", "path", 1, &s) != 0 ||
+	    get_string(l, prof, "profile", "path", 0, &s) != 0 ||
 	    dup_string(l, s, &r->profile_path) != 0 ||
 	    get_string(l, root, "", "backend", 0, &s) != 0 ||
 	    dup_string(l, s, &r->backend) != 0 ||
+	    get_optional(l, root, "machine", &r->machine) != 0 ||
+	    get_optional(l, root, "recovered", &r->recovered) != 0 ||
 	    get_time(l, root, "started", &r->started) != 0 ||
 	    get_time(l, root, "finished", &r->finished) != 0 ||
 	    get_started_ms(l, root, r) != 0 ||

@@ -268,6 +268,13 @@ parse_multi(struct regval *out, const char *text, struct cm_err *err)
 		} else if (text[i] == '\\' && text[i + 1] == '\\') {
 			b[j++] = '\\';
 			i++;
+		} else if (text[i] == '\\' && text[i + 1] == '\0') {
+			/* "a\0b\" is most likely a cut-off "\0": say so
+			 * rather than store a string that ends in "\". */
+			free(b);
+			return bad(err, "REG_MULTI_SZ data ends in a lone "
+			    "backslash: write \\\\ for a backslash, \\0 "
+			    "between strings");
 		} else
 			b[j++] = (unsigned char)text[i];
 	}

@@ -32,7 +32,8 @@ enum cm_errkind {
 	CM_ERR_INPUT,   /* bad profile or report; nothing touched   -> exit 2 */
 	CM_ERR_SYSTEM,  /* backend/OS failure (incl. bad sim files) -> exit 3 */
 	CM_ERR_TIMEOUT, /* a service did not reach its state in time         */
-	CM_ERR_NOMEM    /* allocation failed                                 */
+	CM_ERR_NOMEM,   /* allocation failed                                 */
+	CM_ERR_BUSY     /* another run holds the machine lock       -> exit 6 */
 };
 
 #define CM_ERR_MSG_MAX 1024

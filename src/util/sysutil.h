@@ -21,11 +21,37 @@
 int sys_read_file(const char *path, unsigned char **buf, size_t *len,
     struct cm_err *err);
 
-/* Writes buf to path atomically: PATH.tmp-PID in the same folder, flushed
- * to disk, then renamed over path.  On failure path is untouched and the
+/* What sys_write_atomic puts between a file's name and its temporary
+ * copy's PID: "PATH.tmp-PID-RANDOM". */
+#define SYS_TEMP_MARK ".tmp-"
+
+/* Writes buf to path atomically: PATH.tmp-PID-RANDOM (16 random hex
+ * digits) in the same folder, created exclusively and never through a
+ * link (O_CREAT|O_EXCL|O_NOFOLLOW; Windows: CREATE_NEW), flushed to disk,
+ * then renamed over path.  The file keeps the permissions of the file it
+ * replaces; a new one is 0600.  On failure path is untouched and the
  * temporary file removed. */
 int sys_write_atomic(const char *path, const void *buf, size_t len,
     struct cm_err *err);
+
+/* Removes the temporary files sys_write_atomic left in dir when a process
+ * was killed between create and rename: every "NAME.tmp-PID-HEX" whose PID
+ * is no longer running.  Call it only while holding the machine lock.
+ * Returns how many were removed; a file that cannot be removed is left. */
+int sys_remove_stale_temps(const char *dir);
+
+/* 1 if a process with this id runs (POSIX kill(pid, 0)); 0 if not. */
+int sys_pid_alive(long pid);
+
+/* Fills buf with n unpredictable bytes from the system's generator. */
+int sys_random(void *buf, size_t n, struct cm_err *err);
+
+/* An absolute path without links, "." or ".." (POSIX realpath, Windows
+ * _fullpath); malloc'd, or NULL with err naming path. */
+char *sys_realpath(const char *path, struct cm_err *err);
+
+/* Milliseconds since 1970 (wall clock), for deadlines stored in files. */
+uint64_t sys_realtime_ms(void);
 
 /* Creates path and its missing parents (mode 0755 where it applies). */
 int sys_mkdir_p(const char *path, struct cm_err *err);
@@ -38,9 +64,6 @@ int sys_mkdir_private(const char *path, unsigned levels, struct cm_err *err);
 
 /* Milliseconds from an arbitrary fixed point; never goes backwards. */
 uint64_t sys_monotonic_ms(void);
-
-/* Milliseconds since 1970-01-01T00:00:00Z by the system clock. */
-uint64_t sys_realtime_ms(void);
 
 /* Sleeps at least ms milliseconds. */
 void sys_sleep_ms(unsigned ms);

@@ -130,9 +130,12 @@ test_apply_sets_and_restarts_in_order(void **state)
 	assert_true(rep->finished <= time(NULL));
 	assert_int_equal(verbose(&m), 1);
 	/* Dependent down first, up last; then a new pid is required. */
+	/* A pending service is waited for before it is controlled: each
+	 * is queried first (issue 8). */
 	assert_non_null(strstr(m.log, "write:VerboseLogging read:VerboseLogging "
-	    "dependents:SMS_EXECUTIVE stop:SMS_DEP stop:SMS_EXECUTIVE "
-	    "start:SMS_EXECUTIVE start:SMS_DEP query:SMS_EXECUTIVE"));
+	    "query:SMS_EXECUTIVE dependents:SMS_EXECUTIVE query:SMS_DEP "
+	    "stop:SMS_DEP stop:SMS_EXECUTIVE start:SMS_EXECUTIVE start:SMS_DEP "
+	    "query:SMS_EXECUTIVE"));
 	assert_int_equal(mock_service(&m, "SMS_DEP")->state, SVC_RUNNING);
 	assert_string_equal(rep->outcome, "changed");
 	assert_string_equal(rep->settings[0].action, "set");

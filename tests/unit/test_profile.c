@@ -185,7 +185,7 @@ static const struct bad bad_cases[] = {
 	{ "view with suffix", HEAD SET_A "view = 32bit\n", 8,
 	    "view \"32bit\"" },
 	{ "same target", HEAD SET_A "[setting b]\n"
-	    "key = HKEY_LOCAL_MACHINE\\software\\t\\\nvalue = v\n"
+	    "key = HKEY_LOCAL_MACHINE\\software\\t\nvalue = v\n"
 	    "type = REG_SZ\ndata = x\n", 8,
 	    "[setting b] sets the same value as [setting a] (line 3): "
 	    "HKLM\\software\\t\\v in view 64; keep one" },
@@ -685,7 +685,6 @@ test_canon_key(void **state)
 	expect_key("hklm\\Software\\X", "HKLM\\Software\\X");
 	expect_key("HKEY_LOCAL_MACHINE\\SOFTWARE\\X", "HKLM\\SOFTWARE\\X");
 	expect_key("hkey_local_machine\\A", "HKLM\\A");
-	expect_key("HKLM\\\\SOFTWARE\\\\\\X\\", "HKLM\\SOFTWARE\\X");
 	expect_key("HKLM\\SOFTWARE\\Microsoft\\CCM\\Logging\\@Global",
 	    "HKLM\\SOFTWARE\\Microsoft\\CCM\\Logging\\@Global");
 	expect_key("HKLM\\SOFTWARE\\Caf\xc3\xa9 \xe2\x82\xac",
@@ -706,6 +705,12 @@ test_canon_key(void **state)
 	expect_key_refused("HKLM\\X\\ ", "starts or ends with a space");
 	expect_key_refused("HKLM\\X\tY", "control character");
 	expect_key_refused("HKLM\\\xc3", "not valid UTF-8");
+	expect_key_refused("HKLM\\\\SOFTWARE\\X", "empty key name");
+	expect_key_refused("HKLM\\SOFTWARE\\X\\", "empty key name");
+	expect_key_refused("HKLM\\SOFTWARE\\Microsoft\\SMS\\..\\..\\..\\SYSTEM",
+	    "is \"..\"");
+	expect_key_refused("HKLM\\SOFTWARE\\.\\X", "is \".\"");
+	expect_key_refused("HKLM\\SOFTWARE\\..", "is \"..\"");
 
 	/* 255 characters per key name is Windows' limit; count characters,
 	 * not bytes */

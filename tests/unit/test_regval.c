@@ -90,6 +90,14 @@ test_multi_sz_separators(void **state)
 	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0\\0b", &e), -1);
 	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "\\0a", &e), -1);
 	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0", &e), -1);
+	/* A lone backslash at the end (issue 8: "a\0b\" was taken as
+	 * "b\"); an escaped one is data. */
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0b\\", &e), -1);
+	assert_non_null(strstr(e.msg, "lone backslash"));
+	assert_int_equal(regval_parse(&v, REGT_MULTI_SZ, "a\\0b\\\\", &e), 0);
+	assert_string_equal(regval_multi_next(&v, regval_multi_first(&v)),
+	    "b\\");
+	regval_free(&v);
 }
 
 static void

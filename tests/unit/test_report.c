@@ -822,7 +822,7 @@ test_load_contract_only(void **state)
 {
 	static const char text[] =
 	    "{ \"tool\": \"cmremedy\", \"version\": \"9\", \"command\": \"apply\","
-	    "  \"dry_run\": false, \"profile\": {\"name\": \"p\", \"path\": null},"
+	    "  \"dry_run\": false, \"profile\": {\"name\": \"p\", \"path\": \"p.ini\"},"
 	    "  \"backend\": \"sim:x\", \"started\": \"2026-01-01T00:00:00Z\","
 	    "  \"finished\": \"2026-01-01T00:00:01Z\", \"outcome\": \"changed\","
 	    "  \"settings\": [ { \"key\": \"HKLM\\\\SOFTWARE\\\\A\","
@@ -863,7 +863,8 @@ test_load_contract_only(void **state)
 	assert_int_equal(r->services[0].start_timeout_ms, 300000);
 	assert_int_equal(r->services[0].ndependents, 0);
 	assert_int_equal(r->services[0].stop_ms, 0);
-	assert_null(r->profile_path);
+	assert_string_equal(r->profile_path, "p.ini");
+	assert_null(r->machine);
 	assert_null(r->backup);
 	assert_int_equal(r->started, (time_t)1767225600);
 	report_free(r);
@@ -878,7 +879,7 @@ test_load_without_keys_created(void **state)
 	static const char text[] =
 	    "{ \"tool\": \"cmremedy\", \"version\": \"0.0.9\", \"command\": "
 	    "\"apply\", \"dry_run\": false, \"profile\": {\"name\": \"p\", "
-	    "\"path\": null}, \"backend\": \"sim:x\", \"started\": "
+	    "\"path\": \"p.ini\"}, \"backend\": \"sim:x\", \"started\": "
 	    "\"2026-01-01T00:00:00Z\", \"finished\": \"2026-01-01T00:00:01Z\","
 	    "  \"outcome\": \"changed\", \"settings\": ["
 	    "   { \"key\": \"HKLM\\\\SOFTWARE\\\\A\", \"value\": \"V\","
@@ -960,9 +961,10 @@ static const struct {
 	{ { { "tool", "1" } }, "tool: expected a string, found an integer" },
 	{ { { "command", "\"frobnicate\"" } }, "command: unknown value "
 	    "\"frobnicate\" (expected \"plan\", \"apply\", \"check\", "
-	    "\"toggle\" or \"revert\")" },
+	    "\"toggle\", \"revert\" or \"recover\")" },
 	{ { { "command", "null" } }, "command: expected a string (\"plan\", "
-	    "\"apply\", \"check\", \"toggle\" or \"revert\"), found null" },
+	    "\"apply\", \"check\", \"toggle\", \"revert\" or \"recover\"), "
+	    "found null" },
 	{ { { "dry_run", "\"no\"" } },
 	    "dry_run: expected true or false, found a string" },
 	{ { { "toggle_to", "\"sideways\"" } }, "toggle_to: unknown value "
@@ -972,6 +974,12 @@ static const struct {
 	{ { { "profile", "[]" } }, "profile: expected an object, found an "
 	    "array" },
 	{ { { "profile.name", NULL } }, "profile: missing field \"name\"" },
+	/* issue 8: a null path passed the loader and ended in "out of
+	 * memory", exit 3. */
+	{ { { "profile.path", "null" } }, "profile.path: expected a string, "
+	    "found null" },
+	{ { { "machine", "null" } }, "machine: expected a string, found null" },
+	{ { { "machine", "\"\"" } }, "machine: empty" },
 	{ { { "backend", "null" } }, "backend: expected a string, found null" },
 	{ { { "started", "\"2026-13-01T00:00:00Z\"" } }, "started: "
 	    "\"2026-13-01T00:00:00Z\" is not a UTC time like "

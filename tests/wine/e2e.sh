@@ -7,6 +7,13 @@ CM=$BWIN/cmremedy.exe
 ON=$TOP/profiles/cmg-connector-verbose-on.ini
 OFF=$TOP/profiles/cmg-connector-verbose-off.ini
 export CMREMEDY_REPORT_DIR=$WORK/default-reports
+# The machine's folder (lock, journal, policy.ini) instead of the prefix's
+# %ProgramData%\cmremedy, so that the rig can look into it; the test keys
+# are allowed by its policy.ini.
+export CMREMEDY_STATE_DIR=$WORK/state
+mkdir -p -m 700 "$CMREMEDY_STATE_DIR"
+printf '[allow]\nkey = HKLM\\SOFTWARE\\cmremedy-e2e\nkey = HKLM\\SOFTWARE\\cmremedy-e2e32\n' \
+    > "$CMREMEDY_STATE_DIR/policy.ini"
 RC= OUT=
 
 cm() { # runs cmremedy; keeps stdout and the exit code
@@ -157,6 +164,29 @@ reg_export_reads() {
 	cm check "$ON" --backend "sim:$m"; expect_rc 0
 	cm check "$OFF" --backend "sim:$m"; expect_rc 1
 }
+# Issue 8: the machine lock makes the second run see the first one's
+# result: exactly one run changes and restarts, the service starts once.
+concurrent_applies_restart_once() {
+	local n0 a b changed=0 claims=0 f
+	set_verbose 0; svc_running SMS_EXECUTIVE; n0=$(starts)
+	wine "$CM" apply "$FAST" --backend win32 --report "$WORK/c1.json" \
+	    >/dev/null 2>&1 & a=$!
+	wine "$CM" apply "$FAST" --backend win32 --report "$WORK/c2.json" \
+	    >/dev/null 2>&1 & b=$!
+	wait "$a" || fail_msg "first run failed"
+	wait "$b" || fail_msg "second run failed"
+	for f in "$WORK/c1.json" "$WORK/c2.json"; do
+		[ "$(jqr .outcome "$f")" = changed ] && changed=$((changed + 1))
+		[ "$(jqr '.services[0].action' "$f")" = restart ] &&
+		    claims=$((claims + 1))
+	done
+	[ "$changed" -eq 1 ] || fail_msg "$changed runs say changed"
+	[ "$claims" -eq 1 ] || fail_msg "$claims runs claim the restart"
+	[ "$(starts)" -eq $((n0 + 1)) ] ||
+	    fail_msg "the service started $(( $(starts) - n0 )) times"
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x1 ] || fail_msg "value not 1"
+	[ ! -e "$CMREMEDY_STATE_DIR/cmremedy.journal" ] || fail_msg "journal left"
+}
 hang_on_stop_rolls_back() {
 	local t0 t1 r=$WORK/hang.json
 	set_verbose 0; fake_conf HangOnStopMs 4000
@@ -198,7 +228,15 @@ fail_twice_is_exit5() {
 	[ "$(jqr '.services[0].after.state' "$r")" = stopped ] ||
 	    fail_msg "service: $(jq -c '.services[0]' "$r")"
 	[ "$(svc_state SMS_EXECUTIVE)" = 1 ] || fail_msg "service not stopped"
-	svc_running SMS_EXECUTIVE
+	# Issue 8: the run's journal stays; check says so, and recover starts
+	# the service that ran before.
+	[ -e "$CMREMEDY_STATE_DIR/cmremedy.journal" ] ||
+	    fail_msg "no journal after exit 5"
+	cm check "$FAST" --backend win32; expect_rc 1
+	echo "$OUT" | grep -q 'run cmremedy recover' || fail_msg "check: $OUT"
+	cm recover --backend win32 --report "$WORK/fail2-rec.json"; expect_rc 0
+	[ "$(svc_state SMS_EXECUTIVE)" = 4 ] || fail_msg "recover did not start it"
+	[ ! -e "$CMREMEDY_STATE_DIR/cmremedy.journal" ] || fail_msg "journal left"
 }
 missing_key_created_and_removed() {
 	local p r=$WORK/newkey.json
@@ -383,6 +421,8 @@ t "check: compliant (exit 0)" check_compliant
 t "apply again restarts nothing" apply_again_restarts_nothing
 t "toggle flips to 0 and restarts" toggle_flips_off
 t "revert puts 1 back" revert_puts_back
+t "two concurrent applies on the real SCM: one change, one restart" \
+    concurrent_applies_restart_once
 t "the .reg backup imports with wine reg import" backup_imports_with_reg
 t "a wine reg export file reads with our reader" reg_export_reads
 t "hang on stop: exit 4 in time, value back" hang_on_stop_rolls_back
