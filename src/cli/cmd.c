@@ -84,12 +84,11 @@ cmd_default_report_dir(int *system_wide)
 
 /* Makes the reports folder.  Reports record registry data and are read
  * back by revert: the system's own folder and its reports are for
- * administrators only. */
+ * administrators only, a user's folder is his only. */
 static int
 reports_dir_make(const char *dir, int system_wide, struct cm_err *err)
 {
-	return system_wide ? sys_mkdir_private(dir, 2, err) :
-	    sys_mkdir_p(dir, err);
+	return sys_mkdir_private(dir, system_wide ? 2 : 1, err);
 }
 
 /* Picks the report path (--report, else a new name in the default folder,
@@ -365,7 +364,7 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	char *log = NULL, *dir;
 	enum apply_result res = APPLY_ERROR;
 	int rc, writes, changes, interrupted = 0, system_wide = 0;
-	int refused = 0;
+	int refused = 0, silent;
 
 	cm_err_clear(&err);
 	if (report_out != NULL)
@@ -382,6 +381,9 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	/* Only a run that may change the machine takes its lock; a dry run
 	 * writes nothing at all unless --report asks for the report. */
 	changes = (writes && !c->dry_run) || c->cmd == CMD_RECOVER;
+	/* A dry run without --report writes nothing at all, its log line
+	 * included; every other command logs. */
+	silent = writes && c->dry_run && c->report == NULL;
 
 	/* May this process change the machine?  Asked before the report
 	 * folder is made: a refusal leaves everything as it was. */
@@ -400,7 +402,8 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 		rc = cli_exit_for(err.kind);
 		/* A refused run touches nothing, its log included; other
 		 * errors go to a log that is already there. */
-		if (!refused && (log = runlog_open(dir, c, errout)) != NULL) {
+		if (!refused && !silent &&
+		    (log = runlog_open(dir, c, errout)) != NULL) {
 			runlog_printf(log, errout, 3, "error: %s", err.msg);
 			runlog_printf(log, errout, 3,
 			    "outcome: error (exit %d)", rc);
@@ -413,7 +416,8 @@ cmd_run_report(const struct cli *c, FILE *out, FILE *errout,
 	if (writes && c->report != NULL && dir != NULL &&
 	    reports_dir_make(dir, system_wide, &err) != 0)
 		fprintf(errout, "cmremedy: warning: no log: %s\n", err.msg);
-	log = runlog_open(dir, c, errout);
+	if (!silent)
+		log = runlog_open(dir, c, errout);
 	if (changes && prepare_machine(c, b, pol, report_path, &lock,
 	    &recovered, out, errout, &rc) != 0)
 		goto out;
