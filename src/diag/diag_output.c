@@ -126,9 +126,12 @@ text_chainfail(FILE *out, const struct diag_finding *fd)
 	}
 }
 
-static const char *const WFLAG[] = { "WINHTTP_CALLBACK_STATUS_FLAG_CERT_"
-    "REV_FAILED", "WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA",
-    "WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID" };
+/* Bit i of diag_finding.flags (DIAG_WF_*). */
+static const char *const WFLAG[] = {
+	"WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED",
+	"WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA",
+	"WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID",
+};
 #define NWFLAG (sizeof(WFLAG) / sizeof(WFLAG[0]))
 
 static void
