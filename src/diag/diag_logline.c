@@ -125,12 +125,15 @@ scan(struct diag_reader *r, struct diag_file *f,
 	if ((p = diag_reader_peek(r, DETECT_BYTES, &n)) == NULL)
 		goto readerr;
 	f->readable = 1;
+	/* UTF-16 with its byte order mark: read as UTF-8 from here on. */
 	if (n >= 2 && ((p[0] == '\xff' && p[1] == '\xfe') ||
 	    (p[0] == '\xfe' && p[1] == '\xff'))) {
-		f->fmt = DIAG_FMT_UNKNOWN;
-		diag_file_error(f, 0, "UTF-16 text is not supported: convert "
-		    "the file to UTF-8 first");
-		return 0;
+		if (diag_reader_utf16(r, p[0] == '\xfe', 2) < 0) {
+			f->nomem = 1;
+			return -1;
+		}
+		if ((p = diag_reader_peek(r, DETECT_BYTES, &n)) == NULL)
+			goto readerr;
 	}
 	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
 		r->start += 3;

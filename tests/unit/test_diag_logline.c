@@ -430,9 +430,10 @@ test_odd_inputs(void **state)
 	struct diag_file *f;
 	(void)state;
 
+	/* UTF-16 is read (test_diag_utf16.c); this much of it is no log. */
 	f = scan_text(utf16, sizeof(utf16) - 1, &g, 0);
 	assert_int_equal(f->fmt, DIAG_FMT_UNKNOWN);
-	assert_true(has_error(f, "UTF-16"));
+	assert_false(has_error(f, "UTF-16"));
 	diag_file_free(f);
 	f = scan_text(bom, sizeof(bom) - 1, &g, 0);
 	assert_int_equal(f->fmt, DIAG_FMT_CMTRACE);
