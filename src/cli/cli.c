@@ -20,6 +20,7 @@ static const struct {
 #define O_NOARG   256u  /* takes no operand */
 #define O_WAIT    512u
 #define O_FORCE   1024u
+#define O_JOBS    2048u
 	{ "plan", CMD_PLAN, O_BACKEND | O_JSON },
 	{ "apply", CMD_APPLY, O_BACKEND | O_JSON | O_DRYRUN | O_REPORT |
 	    O_FOR | O_WAIT },
@@ -30,7 +31,7 @@ static const struct {
 	    O_WAIT | O_FORCE },
 	{ "recover", CMD_RECOVER, O_BACKEND | O_JSON | O_REPORT | O_WAIT |
 	    O_NOARG },
-	{ "diagnose", CMD_DIAGNOSE, O_JSON | O_SINCE },
+	{ "diagnose", CMD_DIAGNOSE, O_JSON | O_SINCE | O_JOBS },
 	{ "certcheck", CMD_CERTCHECK, O_JSON | O_CERT },
 	{ "status", CMD_STATUS, O_BACKEND | O_JSON | O_NOARG },
 	{ "expire", CMD_EXPIRE, O_BACKEND | O_JSON | O_DRYRUN | O_NOW |
@@ -52,6 +53,7 @@ static const struct {
 	{ "--report", O_REPORT },
 	{ "--wait", O_WAIT },
 	{ "--since", O_SINCE },
+	{ "--jobs", O_JOBS },
 	{ "--store", O_CERT },
 	{ "--cert", O_CERT },
 	{ "--password-file", O_CERT },
@@ -106,7 +108,7 @@ cli_usage(FILE *out)
     "[--json]\n"
 "       cmremedy status [--backend SPEC] [--json]\n"
 "       cmremedy expire [--backend SPEC] [--now TIME] [--dry-run] [--json]\n"
-"       cmremedy diagnose PATH... [--since TIME] [--json]\n"
+"       cmremedy diagnose PATH... [--since TIME] [--jobs N] [--json]\n"
 "       cmremedy certcheck [--store] [--cert FILE]... [--password-file FILE]\n"
 "                          [--trusted-root FILE]... [--computer-name NAME] "
     "[--json]\n"
@@ -237,6 +239,8 @@ parse_option(int argc, char **argv, int *i, size_t k, struct cli *c,
 		c->force = 1;
 		return 0;
 	}
+	if (IS("--jobs") && (allowed & O_JOBS))
+		return opt_value(argc, argv, i, eq, &c->jobs, err);
 	if (allowed & O_CERT) {
 		if (IS("--cert"))
 			return opt_list(argc, argv, i, eq, c->certs, &c->ncerts,

@@ -43,6 +43,7 @@ struct cli {
 	const char *since;    /* diagnose --since TIME or NULL */
 	const char *now;      /* expire --now TIME or NULL */
 	long for_seconds;     /* apply/toggle --for DURATION; 0 = none */
+	const char *jobs;     /* diagnose --jobs N or NULL */
 	int dry_run;
 	int json;
 	int force;            /* revert --force */

@@ -521,6 +521,12 @@ cmd_diagnose(const struct cli *c, FILE *out, FILE *errout)
 		}
 		o.has_since = 1;
 	}
+	if (c->jobs != NULL && diag_parse_jobs(c->jobs, &o.jobs) != 0) {
+		fprintf(errout, "cmremedy: --jobs '%s': want a whole number "
+		    "from 1 to %u\n", c->jobs, DIAG_JOBS_MAX);
+		cli_usage(errout);
+		return EXIT_USAGE;
+	}
 	rc = diag_run(&o, out, &err);
 	if (rc < 0) {
 		print_error(errout, &err);

@@ -132,8 +132,8 @@ convert(struct diag_reader *r)
 				break;               /* its pair is to come */
 			u2 = r->rawlen - i >= 4 ? unit(r, i + 2) : 0;
 			if (u2 >= 0xDC00 && u2 <= 0xDFFF) {
-				c = 0x10000 + ((unsigned long)(u - 0xD800) << 10) +
-				    (u2 - 0xDC00);
+				c = 0x10000 + ((unsigned long)(u - 0xD800) <<
+				    10) + (u2 - 0xDC00);
 				step = 4;
 			} else {
 				c = 0xFFFD;

@@ -3,7 +3,8 @@
  *
  * Reads ConfigMgr logs (CMTrace and the legacy server format) and IIS W3C
  * logs, each file's format recognised from its content, in one streaming
- * pass with memory that does not grow with the input, and reports findings
+ * pass with memory that does not grow with the input (several files at
+ * once on as many threads, merged in file order), and reports findings
  * (KB 4503442) with their evidence and remediation.
  *
  * Finding ids (a contract later checks rely on):
@@ -58,6 +59,9 @@ struct diag_opts {
 	int has_since;             /* 1: ignore records older than since */
 	time_t since;              /* UTC */
 	int json;                  /* 1: JSON report, else text for a person */
+	unsigned jobs;             /* files parsed at once; 0: one per
+				      processor.  The report is the same for
+				      any value. */
 };
 
 /* Parses a --since value as UTC: "2026-01-02T03:04:05Z",
@@ -65,6 +69,13 @@ struct diag_opts {
  * Returns 0 and fills *out, or -1 if s is none of these or not a real
  * date. */
 int diag_parse_time(const char *s, time_t *out);
+
+/* The most files --jobs parses at once. */
+#define DIAG_JOBS_MAX 256
+
+/* Parses a --jobs value: a decimal from 1 to DIAG_JOBS_MAX.  Returns 0
+ * and fills *out, or -1. */
+int diag_parse_jobs(const char *s, unsigned *out);
 
 /* Runs the diagnosis and writes the report to out.  Per-file problems
  * (unreadable, binary, truncated, unknown format) are reported inside the

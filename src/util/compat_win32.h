@@ -2,7 +2,8 @@
 /* compat_win32.h - the few Windows helpers the portable layers share:
  * UTF-8 to UTF-16 at the API boundary, error text, atomic replace.
  * Declared only for Windows (_WIN32), where this header brings in
- * <windows.h>: with backend/backend_win32.c the only code that does. */
+ * <windows.h>: with backend/backend_win32.c and util/thread.c the only
+ * code that does. */
 #ifndef CM_COMPAT_WIN32_H
 #define CM_COMPAT_WIN32_H
 

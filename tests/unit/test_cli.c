@@ -158,6 +158,15 @@ test_help_version_and_dashdash(void **state)
 	    "--since=2026-01-01"), 0);
 	assert_int_equal(c.npaths, 2);
 	assert_string_equal(c.since, "2026-01-01");
+	assert_null(c.jobs);
+	assert_int_equal(parse(&c, &err, 5, "cmremedy", "diagnose", "--jobs",
+	    "3", "a"), 0);
+	assert_string_equal(c.jobs, "3");
+	assert_int_equal(c.npaths, 1);
+	/* diagnose only. */
+	assert_int_equal(parse(&c, &err, 4, "cmremedy", "plan", "p.ini",
+	    "--jobs=2"), -1);
+	assert_int_equal(err.kind, CM_ERR_USAGE);
 }
 
 static void

@@ -21,6 +21,8 @@
 
 /* Runs diag_run into a temporary file; returns its exit code and the
  * report in *text (caller frees). */
+static unsigned jobs;          /* --jobs for run(); 0: the default */
+
 static int
 run(const char *const *paths, size_t n, const char *since, int json,
     char **text)
@@ -36,6 +38,7 @@ run(const char *const *paths, size_t n, const char *since, int json,
 	o.paths = paths;
 	o.npaths = n;
 	o.json = json;
+	o.jobs = jobs;
 	if (since != NULL) {
 		assert_int_equal(diag_parse_time(since, &o.since), 0);
 		o.has_since = 1;
@@ -95,6 +98,61 @@ test_golden_reports(void **state)
 	golden(all, 1, NULL, 1, DIAG_EXIT_FINDINGS, D "expected/all.json");
 	golden(since, 2, "2026-01-04T08:00:02Z", 1, DIAG_EXIT_CLEAN,
 	    D "expected/since.json");
+}
+
+/* Files parsed at once change nothing in the report: every file of the
+ * fixtures (more than the workers' window of files ahead), unreadable
+ * paths between them, text and JSON, with and without --since. */
+static void
+test_jobs_same_report(void **state)
+{
+	static const char *paths[] = { D "nope.log", D, D "LocationServices"
+	    ".log", D "also-missing.log", D "LogFiles" };
+	static const unsigned nj[] = { 2, 3, 4, 8, 16, 256, 0 };
+	char *want[4], *got;
+	size_t i, k;
+	int rc;
+	(void)state;
+
+	jobs = 1;
+	for (k = 0; k < 4; k++)
+		rc = run(paths, 5, k & 2 ? "2026-01-02T16:16:00Z" : NULL,
+		    (int)(k & 1), &want[k]);
+	assert_int_equal(rc, DIAG_EXIT_FINDINGS);
+	assert_non_null(strstr(want[1], "cert-filter-empty"));
+	for (i = 0; i < sizeof(nj) / sizeof(nj[0]); i++) {
+		jobs = nj[i];
+		for (k = 0; k < 4; k++) {
+			assert_int_equal(run(paths, 5, k & 2 ?
+			    "2026-01-02T16:16:00Z" : NULL, (int)(k & 1), &got),
+			    DIAG_EXIT_FINDINGS);
+			assert_string_equal(got, want[k]);
+			free(got);
+		}
+	}
+	jobs = 0;
+	for (k = 0; k < 4; k++)
+		free(want[k]);
+}
+
+static void
+test_parse_jobs(void **state)
+{
+	unsigned v = 99;
+	(void)state;
+
+	assert_int_equal(diag_parse_jobs("1", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(diag_parse_jobs("256", &v), 0);
+	assert_int_equal(v, DIAG_JOBS_MAX);
+	assert_int_equal(diag_parse_jobs("0", &v), -1);
+	assert_int_equal(diag_parse_jobs("257", &v), -1);
+	assert_int_equal(diag_parse_jobs("99999999999999999999", &v), -1);
+	assert_int_equal(diag_parse_jobs("", &v), -1);
+	assert_int_equal(diag_parse_jobs("2x", &v), -1);
+	assert_int_equal(diag_parse_jobs("-1", &v), -1);
+	assert_int_equal(diag_parse_jobs(" 2", &v), -1);
+	assert_int_equal(v, DIAG_JOBS_MAX);
 }
 
 static void
@@ -268,6 +326,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_reports),
+		cmocka_unit_test(test_jobs_same_report),
+		cmocka_unit_test(test_parse_jobs),
 		cmocka_unit_test(test_json_contract),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_write_failure),
