@@ -66,7 +66,8 @@ main(int argc, char **argv)
 			status = 200;
 			sub = 0;
 		}
-		n = printf("2026-01-02 %02lu:%02lu:%02lu 10.0.0.10 %s %s %s 443 "
+		n = printf("2026-01-02 %02lu:%02lu:%02lu 10.0.0.10 %s %s %s "
+		    "443 "
 		    "%s 10.%u.%u.%u %s - %d %d 0 %u\r\n", sec / 3600 % 24,
 		    sec / 60 % 60, sec % 60, rnd(4) ? "GET" : "POST", stem,
 		    queries[rnd(5)], rnd(3) ? "-" : "CONTOSO\\svc_cm",

@@ -3,8 +3,8 @@
  * reader, and its write-back.  Every service the file names is queried
  * and asked for its dependents; the first one is stopped and started with
  * a zero timeout (so nothing sleeps), and the file must open again after
- * each (the sim writes it back).  The file lives on tmpfs where there is one: the sim reads
- * it by path on every call. */
+ * each (the sim writes it back).  The file lives on tmpfs where there is
+ * one: the sim reads it by path on every call. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -132,10 +132,11 @@ test_apply_sets_and_restarts_in_order(void **state)
 	/* Dependent down first, up last; then a new pid is required. */
 	/* A pending service is waited for before it is controlled: each
 	 * is queried first (issue 8). */
-	assert_non_null(strstr(m.log, "write:VerboseLogging read:VerboseLogging "
+	assert_non_null(strstr(m.log,
+	    "write:VerboseLogging read:VerboseLogging "
 	    "query:SMS_EXECUTIVE dependents:SMS_EXECUTIVE query:SMS_DEP "
-	    "stop:SMS_DEP stop:SMS_EXECUTIVE start:SMS_EXECUTIVE start:SMS_DEP "
-	    "query:SMS_EXECUTIVE"));
+	    "stop:SMS_DEP stop:SMS_EXECUTIVE start:SMS_EXECUTIVE "
+	    "start:SMS_DEP query:SMS_EXECUTIVE"));
 	assert_int_equal(mock_service(&m, "SMS_DEP")->state, SVC_RUNNING);
 	assert_string_equal(rep->outcome, "changed");
 	assert_string_equal(rep->settings[0].action, "set");
@@ -443,7 +444,8 @@ test_hang_on_stop_with_dependent_is_reported(void **state)
 	(void)state;
 
 	/* The dependent was stopped first; it cannot start while
-	 * SMS_EXECUTIVE hangs in STOP_PENDING: exit 5, and the report says so. */
+	 * SMS_EXECUTIVE hangs in STOP_PENDING: exit 5, and the report says
+	 * so. */
 	machine_kb(&m);
 	m.services[0].hang_stop = 1;
 	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_FAILED);
@@ -1141,7 +1143,8 @@ main(void)
 		cmocka_unit_test(test_dry_run_touches_nothing),
 		cmocka_unit_test(test_toggle_twice_returns),
 		cmocka_unit_test(test_start_failure_rolls_back_created_keys),
-		cmocka_unit_test(test_each_call_failing_leaves_machine_as_before),
+		cmocka_unit_test(
+		    test_each_call_failing_leaves_machine_as_before),
 		cmocka_unit_test(test_failing_rollback_reports_exact_state),
 		cmocka_unit_test(test_hang_on_stop_without_dependents),
 		cmocka_unit_test(test_hang_on_stop_with_dependent_is_reported),
@@ -1150,16 +1153,21 @@ main(void)
 		cmocka_unit_test(test_missing_service_is_error_before_change),
 		cmocka_unit_test(test_unwritable_final_report_rolls_back),
 		cmocka_unit_test(test_restart_keeping_its_pid_is_rolled_back),
-		cmocka_unit_test(test_start_ending_pending_or_paused_is_not_running),
+		cmocka_unit_test(
+		    test_start_ending_pending_or_paused_is_not_running),
 		cmocka_unit_test(test_each_wait_has_its_own_timeout),
-		cmocka_unit_test(test_rollback_removes_only_the_level_it_created),
-		cmocka_unit_test(test_backup_puts_32bit_values_under_wow6432node),
-		cmocka_unit_test(test_unwritable_report_without_change_is_an_error),
+		cmocka_unit_test(
+		    test_rollback_removes_only_the_level_it_created),
+		cmocka_unit_test(
+		    test_backup_puts_32bit_values_under_wow6432node),
+		cmocka_unit_test(
+		    test_unwritable_report_without_change_is_an_error),
 		cmocka_unit_test(test_report_on_disk_before_the_first_change),
 		cmocka_unit_test(test_service_not_restarted_has_no_timings),
 		cmocka_unit_test(test_rollback_restart_failing_is_reported),
 		cmocka_unit_test(test_rollback_start_failing_is_reported),
-		cmocka_unit_test(test_unverified_rollback_settles_by_what_is_read),
+		cmocka_unit_test(
+		    test_unverified_rollback_settles_by_what_is_read),
 		cmocka_unit_test(test_unrestored_delete_is_reported_changed),
 		cmocka_unit_test(test_unrestored_value_is_reported_changed),
 		cmocka_unit_test(test_own_key_not_removable_is_the_error),

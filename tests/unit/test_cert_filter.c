@@ -307,7 +307,8 @@ test_name_matching(void **state)
 	struct cert *c;
 	(void)state;
 
-	assert_true(cert_name_matches("cmgcp.contoso.com", "CMGCP.Contoso.COM"));
+	assert_true(cert_name_matches("cmgcp.contoso.com",
+	    "CMGCP.Contoso.COM"));
 	assert_true(cert_name_matches("cmgcp.contoso.com", "cmgcp"));
 	assert_true(cert_name_matches("CMGCP", "cmgcp.contoso.com"));
 	assert_false(cert_name_matches("cmgcp.fabrikam.com",

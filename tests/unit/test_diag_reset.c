@@ -67,7 +67,8 @@ test_reset_forgets(void **state)
 	 * reach the next run. */
 	feed(used, a, D "SMS_Cloud_ProxyConnector.log", NULL);
 	feed(used, a, NULL, "<![LOG[Filtered cert count with digital "
-	    "signature: 9]LOG]!><time=\"1:00:00.000+000\" date=\"1-2-2026\">\n");
+	    "signature: 9]LOG]!>"
+	    "<time=\"1:00:00.000+000\" date=\"1-2-2026\">\n");
 	assert_true(diag_rules_count(used) > 0);
 	diag_rules_reset(used);
 	assert_int_equal(diag_rules_count(used), 0);
@@ -84,8 +85,8 @@ test_reset_forgets(void **state)
 		assert_int_equal(fu->nrejected, ff->nrejected);
 		assert_memory_equal(fu->counts, ff->counts, sizeof(fu->counts));
 	}
-	assert_int_equal(find(used, "cert-filter-empty")->counts[DIAG_ST_DIGSIG],
-	    7);
+	assert_int_equal(
+	    find(used, "cert-filter-empty")->counts[DIAG_ST_DIGSIG], 7);
 	diag_file_free(a);
 	diag_file_free(b);
 	diag_rules_free(used);

@@ -329,8 +329,9 @@ test_bounds(void **state)
 	memset(msg, 'a', DIAG_TEXT_MAX - 2);
 	strcat(msg, "\xe2\x82\xac CMGService_Invalid_Token");
 	for (k = 0; k < 10; k++)
-		len += (size_t)snprintf(text + len, cap - len, "<![LOG[%s]LOG]!>"
-		    "<time=\"1:00:0%zu.000+000\" date=\"1-2-2026\">\n", msg, k);
+		len += (size_t)snprintf(text + len, cap - len,
+		    "<![LOG[%s]LOG]!><time=\"1:00:0%zu.000+000\" "
+		    "date=\"1-2-2026\">\n", msg, k);
 	feed_text(r, "cm.log", text);
 	free(text);
 	diag_rules_finish(r);

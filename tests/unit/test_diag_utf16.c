@@ -200,8 +200,9 @@ test_scan_utf16_logs(void **state)
 		assert_int_equal(f->fmt, DIAG_FMT_CMTRACE);
 		assert_int_equal(f->nerrs, 0);
 		assert_int_equal(s.n, 2);
-		assert_string_equal(s.msg[0], "[CCMHTTP] ERROR INFO: StatusCode="
-		    " 403 StatusText= CMGConnector_Clientcertificaterequired");
+		assert_string_equal(s.msg[0],
+		    "[CCMHTTP] ERROR INFO: StatusCode= 403 "
+		    "StatusText= CMGConnector_Clientcertificaterequired");
 		assert_string_equal(s.msg[1], "two\nlines");
 		assert_int_equal(s.line[1], 2);
 		diag_file_free(f);

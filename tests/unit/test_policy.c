@@ -77,7 +77,8 @@ test_builtin_and_prefixes(void **state)
 	assert_true(policy_allows(pol, "HKLM\\SOFTWARE\\Microsoft\\SMS"));
 	assert_true(policy_allows(pol,
 	    "HKLM\\software\\microsoft\\sms\\SMS_CLOUD_PROXYCONNECTOR"));
-	assert_true(policy_allows(pol, "HKLM\\SOFTWARE\\Microsoft\\CCM\\Logging"));
+	assert_true(policy_allows(pol,
+	    "HKLM\\SOFTWARE\\Microsoft\\CCM\\Logging"));
 	/* A prefix covers keys under it, not keys that share its text. */
 	assert_false(policy_allows(pol, "HKLM\\SOFTWARE\\Microsoft\\SMSX"));
 	assert_false(policy_allows(pol, "HKLM\\SOFTWARE\\Microsoft"));

@@ -334,8 +334,8 @@ test_writer_matches_wine_export(void **state)
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		snprintf(key, sizeof(key), "HKLM\\Software\\CmRemedyTest%s",
 		    order[i].key);
-		assert_int_equal(regfile_get(wine, key, order[i].name, &v, &err),
-		    1);
+		assert_int_equal(
+		    regfile_get(wine, key, order[i].name, &v, &err), 1);
 		if (regfile_set(rf, key, order[i].name, &v, &err) != 0)
 			fail_msg("%s", err.msg);
 		regval_free(&v);
@@ -898,7 +898,8 @@ test_parse_survives_damage(void **state)
 			for (k = 0; k < sizeof(bytes); k++) {
 				old = buf[i];
 				buf[i] = bytes[k];
-				if (regfile_parse("f", buf, len, &rf, &err) == 0)
+				if (regfile_parse("f", buf, len, &rf,
+				    &err) == 0)
 					regfile_free(rf);
 				buf[i] = old;
 			}

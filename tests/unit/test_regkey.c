@@ -32,7 +32,8 @@ test_view_path(void **state)
 	/* SOFTWARE in any case: the registry folds ASCII case. */
 	expect_path("HKLM\\Software\\X", REGVIEW_32,
 	    "HKLM\\SOFTWARE\\WOW6432Node\\X");
-	expect_path("HKLM\\SOFTWARE", REGVIEW_32, "HKLM\\SOFTWARE\\WOW6432Node");
+	expect_path("HKLM\\SOFTWARE", REGVIEW_32,
+	    "HKLM\\SOFTWARE\\WOW6432Node");
 	/* Only SOFTWARE is redirected, and only at a key boundary. */
 	expect_path("HKLM\\SYSTEM\\X", REGVIEW_32, "HKLM\\SYSTEM\\X");
 	expect_path("HKLM\\SOFTWAREX\\Y", REGVIEW_32, "HKLM\\SOFTWAREX\\Y");

@@ -57,7 +57,8 @@ test_qword_full_range(void **state)
 	struct regval v;
 	(void)state;
 
-	assert_int_equal(regval_parse(&v, REGT_QWORD, "0xFFFFFFFFFFFFFFFF", &e), 0);
+	assert_int_equal(regval_parse(&v, REGT_QWORD, "0xFFFFFFFFFFFFFFFF",
+	    &e), 0);
 	assert_true(v.num == UINT64_MAX);
 	assert_int_equal(regval_parse(&v, REGT_QWORD, "18446744073709551616",
 	    &e), -1);

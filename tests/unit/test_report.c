@@ -146,7 +146,8 @@ absent(struct report_value *rv)
 	rv->exists = 0;
 }
 
-#define SMS "HKLM\\SOFTWARE\\Microsoft\\SMS\\Components\\SMS_CLOUD_PROXYCONNECTOR"
+#define SMS "HKLM\\SOFTWARE\\Microsoft\\SMS\\Components\\" \
+    "SMS_CLOUD_PROXYCONNECTOR"
 
 /* A `revert` that changed something of every type: set, create, delete,
  * none; a value whose type changes; one of a type without a name; a
@@ -821,20 +822,24 @@ static void
 test_load_contract_only(void **state)
 {
 	static const char text[] =
-	    "{ \"tool\": \"cmremedy\", \"version\": \"9\", \"command\": \"apply\","
-	    "  \"dry_run\": false, \"profile\": {\"name\": \"p\", \"path\": \"p.ini\"},"
+	    "{ \"tool\": \"cmremedy\", \"version\": \"9\","
+	    "  \"command\": \"apply\", \"dry_run\": false,"
+	    "  \"profile\": {\"name\": \"p\", \"path\": \"p.ini\"},"
 	    "  \"backend\": \"sim:x\", \"started\": \"2026-01-01T00:00:00Z\","
-	    "  \"finished\": \"2026-01-01T00:00:01Z\", \"outcome\": \"changed\","
+	    "  \"finished\": \"2026-01-01T00:00:01Z\","
+	    "  \"outcome\": \"changed\","
 	    "  \"settings\": [ { \"key\": \"HKLM\\\\SOFTWARE\\\\A\","
 	    "     \"value\": \"V\", \"type\": \"REG_QWORD\","
-	    "     \"before\": {\"exists\": true, \"data\": \"18446744073709551615\"},"
+	    "     \"before\": {\"exists\": true,"
+	    "     \"data\": \"18446744073709551615\"},"
 	    "     \"desired\": {\"data\": 1}, \"after\": {\"exists\": true,"
 	    "     \"data\": 1}, \"action\": \"set\", \"future\": [1, 2] },"
 	    "   { \"key\": \"HKLM\\\\SOFTWARE\\\\A\", \"value\": \"B\","
 	    "     \"type\": \"REG_BINARY\", \"before\": {\"exists\": true,"
 	    "     \"data\": \"0A0b\"}, \"desired\": null, \"after\": null,"
 	    "     \"action\": \"none\" } ],"
-	    "  \"services\": [ { \"name\": \"SMS_EXECUTIVE\", \"action\": \"restart\","
+	    "  \"services\": [ { \"name\": \"SMS_EXECUTIVE\","
+	    "     \"action\": \"restart\","
 	    "     \"before\": {\"state\": \"running\", \"pid\": 4242},"
 	    "     \"after\": {\"state\": \"running\", \"pid\": 4243},"
 	    "     \"stop_ms\": 0, \"start_ms\": 0 } ],"
@@ -944,7 +949,8 @@ apply_edit(json_t *root, const struct edit *e)
 	if (v == NULL)
 		fail_msg("%s: %s", e->json, je.text);
 	if (json_is_array(cur))
-		assert_int_equal(json_array_set_new(cur, (size_t)atoi(p), v), 0);
+		assert_int_equal(json_array_set_new(cur, (size_t)atoi(p), v),
+		    0);
 	else
 		assert_int_equal(json_object_set_new(cur, p, v), 0);
 }
@@ -1084,7 +1090,8 @@ static const struct {
 	    "settings[5].after.data: REG_BINARY data has an odd number of hex "
 	    "digits" },
 	{ { { "settings.5.after.data", "\"0z\"" } },
-	    "settings[5].after.data: REG_BINARY data is not hex (character 2)" },
+	    "settings[5].after.data: REG_BINARY data is not hex "
+	    "(character 2)" },
 	{ { { "settings.5.after.data", "[1]" } },
 	    "settings[5].after.data: expected a hex string for REG_BINARY, "
 	    "found an array" },
@@ -1132,7 +1139,8 @@ static const struct {
 	{ { { "services.0.state", "\"gone\"" } },
 	    "services[0].state: unknown value \"gone\" (expected \"running\", "
 	    "\"stopped\", \"unknown\", \"restarted_again\", \"started_again\", "
-	    "\"not_stopped\", \"stop_never_completed\" or \"rollback_failed\")" },
+	    "\"not_stopped\", \"stop_never_completed\" or "
+	    "\"rollback_failed\")" },
 	{ { { "services.1.name", "\"sms_executive\"" } },
 	    "services[1]: the same service as services[0]" },
 	{ { { "backup", "5" } },
@@ -1175,7 +1183,8 @@ test_load_refuses_bad_content(void **state)
 		assert_int_equal(report_load(path, &out, &err), -1);
 		assert_null(out);
 		assert_int_equal(err.kind, CM_ERR_INPUT);
-		snprintf(want, sizeof(want), "%s: %s", path, bad_reports[i].msg);
+		snprintf(want, sizeof(want), "%s: %s", path,
+		    bad_reports[i].msg);
 		assert_string_equal(err.msg, want);
 	}
 	/* The unedited text loads: the failures above are the edits'. */

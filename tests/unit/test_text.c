@@ -55,8 +55,8 @@ test_casecmp_folds_ascii_only(void **state)
 	assert_true(text_casecmp("ab", "a") > 0);
 	/* U+00C4 and U+00E4 differ: the registry folds ASCII only here. */
 	assert_true(text_casecmp("\xc3\x84", "\xc3\xa4") != 0);
-	assert_int_equal(text_ncasecmp("HKLM\\SOFTWARE\\X", "hklm\\software", 13),
-	    0);
+	assert_int_equal(
+	    text_ncasecmp("HKLM\\SOFTWARE\\X", "hklm\\software", 13), 0);
 	assert_true(text_ncasecmp("HKLM", "HKLN", 4) != 0);
 	assert_int_equal(text_ncasecmp("abc", "abd", 2), 0);
 	assert_true(text_ncasecmp("ab", "abc", 3) < 0);

@@ -269,8 +269,8 @@ test_man_options(void **state)
 			if (strcmp(o, opt) == 0)
 				break;
 		if (o == NULL)
-			fail_msg("cmremedy.1 OPTIONS: %s is not in the table" FIX,
-			    opt);
+			fail_msg("cmremedy.1 OPTIONS: %s is not in the table"
+			    FIX, opt);
 	}
 	free(sec);
 	free(text);
@@ -287,8 +287,8 @@ test_table_is_the_parser(void **state)
 
 	for (i = 0; (cmd = cli_command_at(i)) != NULL; i++)
 		for (j = 0; (o = cli_option_at(j)) != NULL; j++) {
-			char *argv[] = { "cmremedy", (char *)cmd, "x", (char *)o,
-			    "v", NULL };
+			char *argv[] = { "cmremedy", (char *)cmd, "x",
+			    (char *)o, "v", NULL };
 			struct cli c;
 			struct cm_err err;
 			int rc = cli_parse(5, argv, &c, &err), takes;

@@ -117,7 +117,8 @@ test_types(struct backend *b)
 	roundtrip(b, "qw_max", &v);
 	regval_set_number(&v, REGT_QWORD, 0x0102030405060708u);
 	roundtrip(b, "qw_order", &v);
-	regval_set_string(&v, REGT_SZ, "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80");
+	regval_set_string(&v, REGT_SZ,
+	    "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80");
 	roundtrip(b, "sz_utf8", &v);
 	regval_free(&v);
 	regval_set_string(&v, REGT_SZ, "");
@@ -314,8 +315,8 @@ test_restart(struct backend *b, const char *log, const char *mode)
 	 * skipped (and said so) when Wine behaves that way. */
 	rc = b->ops->svc_dependents(b, SVC, &names, &n, &err);
 	if (rc == 0 && n == 0)
-		skip("running dependent listed", "Wine's EnumDependentServicesW "
-		    "is a stub");
+		skip("running dependent listed",
+		    "Wine's EnumDependentServicesW is a stub");
 	else
 		check(rc == 0 && n == 1 && strcmp(names[0], DEP) == 0,
 		    "running dependent listed", "rc=%d n=%zu first=%s %s", rc,
@@ -596,9 +597,9 @@ run_compat(const char *dir)
 	check(rc == 0, "an existing folder: its DACL replaced without error",
 	    "%s", rc ? err.msg : "");
 	if (wine)
-		skip("an existing folder gets the private DACL", "Wine 8 maps a "
-		    "DACL set on an existing folder onto the Unix mode "
-		    "differently (seen: 0775)");
+		skip("an existing folder gets the private DACL",
+		    "Wine 8 maps a DACL set on an existing folder onto the "
+		    "Unix mode differently (seen: 0775)");
 	else
 		check(dacl_is_private(path, wine, why, sizeof(why)),
 		    "an existing folder gets the private DACL", "%s", why);

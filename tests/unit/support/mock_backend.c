@@ -200,12 +200,15 @@ delete_key(struct backend *b, const char *key, int view, struct cm_err *err)
 			return cm_err_set(err, CM_ERR_SYSTEM, 0, "not empty");
 	for (i = 0; i < m->nkeys; i++)
 		if (m->key_views[i] == view &&
-		    strncasecmp(m->keys[i], key, n) == 0 && m->keys[i][n] == '\\')
+		    strncasecmp(m->keys[i], key, n) == 0 &&
+		    m->keys[i][n] == '\\')
 			return cm_err_set(err, CM_ERR_SYSTEM, 0, "has subkeys");
 	for (i = 0; i < m->nkeys; i++)
-		if (m->key_views[i] == view && strcasecmp(m->keys[i], key) == 0) {
+		if (m->key_views[i] == view &&
+		    strcasecmp(m->keys[i], key) == 0) {
 			m->nkeys--;
-			memcpy(m->keys[i], m->keys[m->nkeys], sizeof(m->keys[0]));
+			memcpy(m->keys[i], m->keys[m->nkeys],
+			    sizeof(m->keys[0]));
 			m->key_views[i] = m->key_views[m->nkeys];
 			break;
 		}
@@ -224,7 +227,8 @@ tlog(struct mock_machine *m, const char *op, const char *name, unsigned ms)
 static struct mock_service *
 find_svc(struct backend *b, const char *name, struct cm_err *err)
 {
-	struct mock_service *s = (struct mock_service *)mock_service(M(b), name);
+	struct mock_service *s =
+	    (struct mock_service *)mock_service(M(b), name);
 
 	if (s == NULL)
 		cm_err_set(err, CM_ERR_SYSTEM, 1060,
@@ -238,7 +242,8 @@ svc_query(struct backend *b, const char *name, struct svc_status *st,
 {
 	struct mock_service *s;
 
-	if (fault(b, "query", name, err) || (s = find_svc(b, name, err)) == NULL)
+	if (fault(b, "query", name, err) ||
+	    (s = find_svc(b, name, err)) == NULL)
 		return -1;
 	st->state = s->state;
 	st->pid = s->state == SVC_STOPPED ? 0 : s->pid;
@@ -303,7 +308,8 @@ svc_start(struct backend *b, const char *name, unsigned timeout_ms,
 	const struct mock_service *dep;
 
 	tlog(m, "start", name, timeout_ms);
-	if (fault(b, "start", name, err) || (s = find_svc(b, name, err)) == NULL)
+	if (fault(b, "start", name, err) ||
+	    (s = find_svc(b, name, err)) == NULL)
 		return -1;
 	if (s->state == SVC_RUNNING)
 		goto done;
