@@ -539,7 +539,6 @@ w32_svc_dependents(struct backend *b, const char *name, char ***names,
 	size_t cap = 0;
 	SC_HANDLE h;
 	char **out;
-	size_t len;
 
 	*names = NULL;
 	*n = 0;
@@ -574,9 +573,7 @@ w32_svc_dependents(struct backend *b, const char *name, char ***names,
 		return cm_err_nomem(err);
 	}
 	for (i = 0; i < count; i++)
-		if (utf16_to_utf8((const uint16_t *)deps[i].lpServiceName,
-		    (size_t)lstrlenW(deps[i].lpServiceName), &out[i],
-		    &len) != 0) {
+		if ((out[i] = w32_to_utf8(deps[i].lpServiceName)) == NULL) {
 			backend_free_names(out, i);
 			free(deps);
 			return cm_err_set(err, CM_ERR_SYSTEM, 0, "service %s: "
@@ -890,8 +887,8 @@ w32_may_change(struct backend *b, struct cm_err *err)
 static char *
 w32_home(void)
 {
-	char *env = cm_getenv("CMREMEDY_STATE_DIR"), *base, *dir;
-	size_t n;
+	char *env = cm_getenv("CMREMEDY_STATE_DIR"), *base;
+	struct strbuf dir = { 0 };
 
 	if (env != NULL && *env != '\0')
 		return env;
@@ -903,11 +900,11 @@ w32_home(void)
 	}
 	if (base == NULL)
 		return NULL;
-	n = strlen(base) + 16;
-	if ((dir = malloc(n)) != NULL)
-		snprintf(dir, n, "%s\\cmremedy", base);
+	strbuf_printf(&dir, "%s\\cmremedy", base);
 	free(base);
-	return dir;
+	if (dir.failed)
+		strbuf_free(&dir);
+	return dir.s;
 }
 
 /* "COMPUTERNAME {MachineGuid}": the name alone repeats across images,
@@ -918,15 +915,15 @@ w32_identity(struct backend *b, char **out, struct cm_err *err)
 	WCHAR wname[MAX_COMPUTERNAME_LENGTH + 1];
 	DWORD n = MAX_COMPUTERNAME_LENGTH + 1;
 	struct regval guid;
+	struct strbuf id = { 0 };
 	char *name = NULL;
-	size_t len;
 	int exists = 0;
 
 	*out = NULL;
 	if (!GetComputerNameW(wname, &n))
 		return w32_fail(err, GetLastError(), "cannot read the computer "
 		    "name");
-	if (utf16_to_utf8((const uint16_t *)wname, n, &name, &len) != 0)
+	if ((name = w32_to_utf8(wname)) == NULL)
 		return cm_err_nomem(err);
 	memset(&guid, 0, sizeof(guid));
 	if (w32_read_value(b, "HKLM\\SOFTWARE\\Microsoft\\Cryptography",
@@ -934,14 +931,16 @@ w32_identity(struct backend *b, char **out, struct cm_err *err)
 		free(name);
 		return -1;
 	}
-	len = strlen(name) + (exists && guid.type == REGT_SZ ? guid.len : 0) +
-	    8;
-	if ((*out = malloc(len)) != NULL)
-		snprintf(*out, len, "%s {%s}", name, exists &&
-		    guid.type == REGT_SZ ? (const char *)guid.data : "");
+	strbuf_printf(&id, "%s {%s}", name, exists && guid.type == REGT_SZ ?
+	    (const char *)guid.data : "");
 	free(name);
 	regval_free(&guid);
-	return *out == NULL ? cm_err_nomem(err) : 0;
+	if (id.failed) {
+		strbuf_free(&id);
+		return cm_err_nomem(err);
+	}
+	*out = id.s;
+	return 0;
 }
 
 static const struct backend_ops w32_ops = {
@@ -974,12 +973,12 @@ backend_win32_open(struct backend **out, struct cm_err *err)
 		    "CMREMEDY_WIN32_WAIT=%s: use notify or poll", mode);
 	b = calloc(1, sizeof(*b));
 	w = calloc(1, sizeof(*w));
-	if (b == NULL || w == NULL || (b->spec = malloc(6)) == NULL) {
+	if (b == NULL || w == NULL ||
+	    (b->spec = text_strdup("win32")) == NULL) {
 		free(b);
 		free(w);
 		return cm_err_nomem(err);
 	}
-	memcpy(b->spec, "win32", 6);
 	w->poll_only = mode != NULL && strcmp(mode, "poll") == 0;
 	b->ops = &w32_ops;
 	b->impl = w;

@@ -76,18 +76,20 @@ bstr(const char *s)
 	return b;
 }
 
-/* A BSTR (may be NULL) as UTF-8 into buf of n bytes. */
+/* A BSTR (may be NULL) as UTF-8 into buf of n bytes; left empty when it
+ * is not valid UTF-16 or does not fit (the fields are only shown). */
 static void
 from_bstr(BSTR b, char *buf, size_t n)
 {
-	int k;
+	char *s;
+	size_t len;
 
 	buf[0] = '\0';
-	if (b == NULL)
+	if (b == NULL || (s = w32_to_utf8(b)) == NULL)
 		return;
-	k = WideCharToMultiByte(CP_UTF8, 0, b, -1, buf, (int)n, NULL, NULL);
-	if (k <= 0)
-		buf[0] = '\0';
+	if ((len = strlen(s)) < n)
+		memcpy(buf, s, len + 1);
+	free(s);
 }
 
 /* The connection: COM for this thread, the service, the root folder. */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/compat_win32.h"
 #include "util/sysutil.h"
 #include "util/utf.h"
 
@@ -332,28 +333,20 @@ read_pem(const char *buf, const char *path, struct found *f,
 	return 0;
 }
 
-/* Password as UTF-16 (NULL stays NULL). */
-static WCHAR *
-wide(const char *s)
-{
-	uint16_t *w = NULL;
-	size_t n;
-
-	if (s == NULL || utf8_to_utf16(s, strlen(s), &w, &n) != 0)
-		return NULL;
-	return (WCHAR *)w;
-}
-
 static int
 read_pfx(BYTE *buf, size_t len, const char *path, const char *password,
     struct found *f, struct cm_err *err)
 {
 	CRYPT_DATA_BLOB blob;
-	WCHAR *pw = wide(password ? password : "");
+	WCHAR *pw;
 	DWORD e;
 
-	if (pw == NULL)
-		return cm_err_nomem(err);
+	/* Checked here, as w32_to_wide's message would quote the password. */
+	if (password != NULL && !utf8_valid(password, strlen(password)))
+		return cm_err_set(err, CM_ERR_INPUT, 0, "%s: the password "
+		    "(--password-file) is not valid UTF-8", path);
+	if (w32_to_wide(password ? password : "", &pw, err) != 0)
+		return -1;
 	blob.pbData = buf;
 	blob.cbData = (DWORD)len;
 	/* Into memory, with the keys not written to any key container.  An
@@ -541,18 +534,6 @@ fail:
 
 /* ---- the model ---- */
 
-static char *
-utf8_of(const WCHAR *w)
-{
-	char *s = NULL;
-	size_t n;
-
-	if (utf16_to_utf8((const uint16_t *)w, (size_t)lstrlenW(w), &s, &n)
-	    != 0)
-		return NULL;
-	return s;
-}
-
 /* Windows' own rendering, as .NET's X509Certificate2.Subject shows it. */
 static char *
 name_string(CERT_NAME_BLOB *nm)
@@ -565,7 +546,7 @@ name_string(CERT_NAME_BLOB *nm)
 	if (n == 0 || (w = malloc(n * sizeof(*w))) == NULL)
 		return NULL;
 	CertNameToStrW(X509_ASN_ENCODING, nm, flags, w, n);
-	s = utf8_of(w);
+	s = w32_to_utf8(w);
 	free(w);
 	return s;
 }
@@ -578,7 +559,7 @@ common_name(PCCERT_CONTEXT ctx)
 	if (CertGetNameStringW(ctx, CERT_NAME_ATTR_TYPE, 0,
 	    (void *)szOID_COMMON_NAME, w, 256) <= 1)
 		return NULL;
-	return utf8_of(w);
+	return w32_to_utf8(w);
 }
 
 static time_t
@@ -639,7 +620,7 @@ fill_san(struct cert *c, PCCERT_CONTEXT ctx, struct cm_err *err)
 		CERT_ALT_NAME_ENTRY *e = &an->rgAltEntry[i];
 
 		if (e->dwAltNameChoice == CERT_ALT_NAME_DNS_NAME) {
-			if ((s = utf8_of(e->pwszDNSName)) == NULL)
+			if ((s = w32_to_utf8(e->pwszDNSName)) == NULL)
 				rc = cm_err_nomem(err);
 			else
 				rc = cert_strv_add(&c->san, &c->nsan, s, err);

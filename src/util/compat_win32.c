@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "utf.h"
 
 /* utf.h speaks uint16_t, the API speaks WCHAR: the same 16-bit units. */
@@ -67,13 +68,28 @@ w32_to_wide(const char *s, WCHAR **out, struct cm_err *err)
 	size_t n;
 
 	*out = NULL;
-	if (!utf8_valid(s, strlen(s)))
+	if (!utf8_valid(s, strlen(s))) {
+		errno = EINVAL;
 		return cm_err_set(err, CM_ERR_SYSTEM, 0,
 		    "'%s' is not valid UTF-8", s);
-	if (utf8_to_utf16(s, strlen(s), &w, &n) != 0)
+	}
+	if (utf8_to_utf16(s, strlen(s), &w, &n) != 0) {
+		errno = ENOMEM;
 		return cm_err_nomem(err);
+	}
 	*out = (WCHAR *)w;
 	return 0;
+}
+
+char *
+w32_to_utf8(const WCHAR *w)
+{
+	char *s;
+	size_t n;
+
+	if (utf16_to_utf8((const uint16_t *)w, wcslen(w), &s, &n) != 0)
+		return NULL;
+	return s;
 }
 
 int
@@ -102,36 +118,6 @@ w32_replace(const char *from, const char *to, struct cm_err *err)
 /* ---- compat.h: UTF-8 names, arguments, console ------------------------- */
 
 _Static_assert(sizeof(wchar_t) == sizeof(uint16_t), "wchar_t is 16 bits");
-
-/* UTF-8 to a malloc'd wide string; NULL with errno EINVAL or ENOMEM. */
-static wchar_t *
-wide(const char *s)
-{
-	uint16_t *w;
-	size_t n, len = strlen(s);
-
-	if (!utf8_valid(s, len)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (utf8_to_utf16(s, len, &w, &n) != 0) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	return (wchar_t *)w;
-}
-
-/* A malloc'd UTF-8 copy of a wide string, or NULL. */
-static char *
-narrow(const wchar_t *w)
-{
-	char *s;
-	size_t n;
-
-	if (utf16_to_utf8((const uint16_t *)w, wcslen(w), &s, &n) != 0)
-		return NULL;
-	return s;
-}
 
 /* errno for the Win32 errors the calls below meet. */
 static void
@@ -163,9 +149,9 @@ cm_fopen(const char *path, const char *mode)
 	wchar_t *wp, *wm;
 	FILE *f = NULL;
 
-	if ((wp = wide(path)) == NULL)
+	if (w32_to_wide(path, &wp, NULL) != 0)
 		return NULL;
-	if ((wm = wide(mode)) != NULL) {
+	if (w32_to_wide(mode, &wm, NULL) == 0) {
 		f = _wfopen(wp, wm);
 		free(wm);
 	}
@@ -179,7 +165,7 @@ cm_open_read(const char *path)
 	wchar_t *wp;
 	int fd;
 
-	if ((wp = wide(path)) == NULL)
+	if (w32_to_wide(path, &wp, NULL) != 0)
 		return -1;
 	/* Windows has no FIFOs, so nothing to keep from blocking. */
 	fd = _wopen(wp, _O_RDONLY | _O_BINARY);
@@ -193,7 +179,7 @@ cm_stat(const char *path, cm_stat_t *st)
 	wchar_t *wp;
 	int rc;
 
-	if ((wp = wide(path)) == NULL)
+	if (w32_to_wide(path, &wp, NULL) != 0)
 		return -1;
 	rc = _wstat64(wp, st);
 	free(wp);
@@ -212,7 +198,7 @@ cm_remove(const char *path)
 	wchar_t *wp;
 	int rc;
 
-	if ((wp = wide(path)) == NULL)
+	if (w32_to_wide(path, &wp, NULL) != 0)
 		return -1;
 	rc = _wremove(wp);
 	free(wp);
@@ -269,7 +255,7 @@ cm_mkdir(const char *path, int private)
 	wchar_t *wp;
 	int rc;
 
-	if ((wp = wide(path)) == NULL)
+	if (w32_to_wide(path, &wp, NULL) != 0)
 		return -1;
 	rc = private ? mkdir_private(wp) : _wmkdir(wp);
 	free(wp);
@@ -283,10 +269,10 @@ cm_getenv(const char *name)
 	const wchar_t *v;
 	char *s = NULL;
 
-	if ((wn = wide(name)) == NULL)
+	if (w32_to_wide(name, &wn, NULL) != 0)
 		return NULL;
 	errno = 0;
-	if ((v = _wgetenv(wn)) != NULL && (s = narrow(v)) == NULL)
+	if ((v = _wgetenv(wn)) != NULL && (s = w32_to_utf8(v)) == NULL)
 		errno = ENOMEM;
 	free(wn);
 	return s;
@@ -303,20 +289,22 @@ struct cm_dir *
 cm_opendir(const char *path)
 {
 	struct cm_dir *d;
-	wchar_t *wp;
+	wchar_t *wp, *nw;
 	size_t n;
 	DWORD e;
 
-	if ((wp = wide(path)) == NULL)
+	if (w32_to_wide(path, &wp, NULL) != 0)
 		return NULL;
 	n = wcslen(wp);
 	/* FindFirstFileW lists what matches PATH\*. */
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
-	    (wp = realloc(wp, (n + 3) * sizeof(*wp))) == NULL) {
+	    (nw = mem_reallocarray(wp, n + 3, sizeof(*wp))) == NULL) {
 		free(d);
+		free(wp);
 		errno = ENOMEM;
 		return NULL;
 	}
+	wp = nw;
 	if (n > 0 && wp[n - 1] != L'\\' && wp[n - 1] != L'/')
 		wp[n++] = L'\\';
 	wp[n++] = L'*';
@@ -346,7 +334,7 @@ cm_readdir(struct cm_dir *d)
 		free(d->name);
 		/* A name that is not valid UTF-16 cannot be named to the user
 		 * either: skip it. */
-		if ((d->name = narrow(d->fd.cFileName)) != NULL)
+		if ((d->name = w32_to_utf8(d->fd.cFileName)) != NULL)
 			return d->name;
 	}
 }
@@ -370,7 +358,7 @@ cm_args_utf8(int argc, wchar_t **wargv)
 	if ((argv = calloc((size_t)argc + 1, sizeof(*argv))) == NULL)
 		return NULL;
 	for (i = 0; i < argc; i++) {
-		if ((argv[i] = narrow(wargv[i])) == NULL) {
+		if ((argv[i] = w32_to_utf8(wargv[i])) == NULL) {
 			cm_args_free(i, argv);
 			return NULL;
 		}

@@ -15,9 +15,17 @@
 
 #include "err.h"
 
-/* UTF-8 (NUL-terminated) to a malloc'd wide string the caller frees.
- * 0, or -1 with err (invalid UTF-8: CM_ERR_SYSTEM; no memory). */
+/* UTF-8 (NUL-terminated) to a malloc'd wide string the caller frees: the
+ * one UTF-8 to UTF-16 conversion of the Windows code.  0, or -1 with err
+ * filled (err may be NULL) and errno set, for the compat.h calls that
+ * answer through errno: invalid UTF-8 is CM_ERR_SYSTEM naming the string
+ * and EINVAL, no memory CM_ERR_NOMEM and ENOMEM. */
 int w32_to_wide(const char *s, WCHAR **out, struct cm_err *err);
+
+/* The other way: a malloc'd UTF-8 copy of the NUL-terminated wide string
+ * w, the caller frees; NULL when w is not valid UTF-16 (an unpaired
+ * surrogate) or memory ran out. */
+char *w32_to_utf8(const WCHAR *w);
 
 /* The system's text for a Win32 error code, UTF-8, without the trailing
  * line break ("unknown error" when the system has none). */
