@@ -1121,12 +1121,9 @@ simsvc_stop(struct simsvc *s, const char *name, unsigned timeout_ms,
 	else if (v->fault == FAULT_HANG_STOP) {
 		rc = transition(d, v, SVC_STOP_PENDING, SVC_STOPPED, v->pid,
 		    NEVER, timeout_ms, st, err);
-		if (rc != 0 && err != NULL && err->kind == CM_ERR_TIMEOUT) {
-			size_t at = strlen(err->msg);
-			snprintf(err->msg + at, sizeof(err->msg) - at,
-			    " (simulated by fail = hang-stop, %s:%zu)", s->path,
-			    line_of(v, K_FAIL));
-		}
+		if (rc != 0 && err != NULL && err->kind == CM_ERR_TIMEOUT)
+			cm_err_append(err, " (simulated by fail = hang-stop, "
+			    "%s:%zu)", s->path, line_of(v, K_FAIL));
 	} else
 		rc = transition(d, v, SVC_STOP_PENDING, SVC_STOPPED, v->pid,
 		    v->stop_ms, timeout_ms, st, err);

@@ -6,22 +6,42 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Writes the message from byte at on; a cut one ends in "...". */
+static void
+put_at(struct cm_err *err, size_t at, const char *fmt, va_list ap)
+{
+	size_t room = sizeof(err->msg) - at;
+	int n;
+
+	n = vsnprintf(err->msg + at, room, fmt, ap);
+	if (n < 0)
+		snprintf(err->msg + at, room, "(unprintable message)");
+	else if ((size_t)n >= room)
+		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
+}
+
 int
 cm_err_vset(struct cm_err *err, enum cm_errkind kind, long sys,
     const char *fmt, va_list ap)
 {
-	int n;
-
 	if (err == NULL)
 		return -1;
 	err->kind = kind;
 	err->sys = sys;
-	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	if (n < 0)
-		snprintf(err->msg, sizeof(err->msg), "(unprintable message)");
-	else if ((size_t)n >= sizeof(err->msg))
-		memcpy(err->msg + sizeof(err->msg) - 4, "...", 4);
+	put_at(err, 0, fmt, ap);
 	return -1;
+}
+
+void
+cm_err_append(struct cm_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	put_at(err, strlen(err->msg), fmt, ap);
+	va_end(ap);
 }
 
 int

@@ -54,6 +54,12 @@ int cm_err_set(struct cm_err *err, enum cm_errkind kind, long sys,
 int cm_err_vset(struct cm_err *err, enum cm_errkind kind, long sys,
     const char *fmt, va_list ap) CM_PRINTFLIKE(4, 0);
 
+/* Adds to the end of err's message (what a lower layer said, then how it
+ * came about), with the same "..." where the whole no longer fits.  err
+ * may be NULL. */
+void cm_err_append(struct cm_err *err, const char *fmt, ...)
+    CM_PRINTFLIKE(2, 3);
+
 /* Shorthand for an allocation failure. Returns -1. */
 int cm_err_nomem(struct cm_err *err);
 

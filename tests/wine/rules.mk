@@ -17,7 +17,7 @@ WINE_TOOLS = $(BWIN)/cmremedy.exe $(BW)/w32test.exe $(BW)/fakesvc.exe \
 # and stdio instead of glibc's.  The others make temporary folders, FIFOs
 # or hard links with POSIX calls (mkdtemp, mkfifo, link, open_memstream)
 # and run on Linux only.
-WIN_UNIT_NAMES = cli diag_causes diag_iis_words diag_rules elevation mem \
+WIN_UNIT_NAMES = cli diag_causes diag_iis_words diag_rules elevation err mem \
     plan profile regval text utctime
 WIN_UNIT = $(WIN_UNIT_NAMES:%=$(BW)/unit/test_%.exe)
 
