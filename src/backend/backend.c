@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 const char *
 svc_state_name(enum svc_state s)
 {
@@ -59,36 +61,29 @@ static const struct backend_entry {
 
 /* "sim:DIR, win32": the specs this build accepts, for messages. */
 static void
-spec_list(char *buf, size_t len)
+spec_list(struct strbuf *b)
 {
 	const struct backend_entry *e;
-	size_t i, at = 0;
-	int n;
+	size_t i;
 
-	buf[0] = '\0';
 	for (i = 0; i < NBACKENDS; i++) {
 		e = &available_backends[i];
 		if (e->open == NULL)
 			continue;
-		n = snprintf(buf + at, len - at, "%s%s%s%s",
-		    at == 0 ? "" : ", ", e->name,
-		    e->arg != NULL ? ":" : "", e->arg != NULL ? e->arg : "");
-		/* The list is short; a cut one still reads right. */
-		if (n < 0 || (size_t)n >= len - at)
-			return;
-		at += (size_t)n;
+		strbuf_printf(b, "%s%s%s%s", b->len == 0 ? "" : ", ",
+		    e->name, e->arg != NULL ? ":" : "",
+		    e->arg != NULL ? e->arg : "");
 	}
 }
 
-int
-backend_open(const char *spec, struct backend **out, struct cm_err *err)
+/* backend_open with the list of what exists for its messages. */
+static int
+open_spec(const char *spec, const char *list, struct backend **out,
+    struct cm_err *err)
 {
 	const struct backend_entry *e;
-	char list[128];
 	size_t i, n;
 
-	*out = NULL;
-	spec_list(list, sizeof(list));
 	if (spec == NULL || *spec == '\0') {
 #ifdef _WIN32
 		spec = "win32";
@@ -121,6 +116,21 @@ backend_open(const char *spec, struct backend **out, struct cm_err *err)
 	}
 	return cm_err_set(err, CM_ERR_USAGE, 0,
 	    "unknown backend '%s': backends here: %s", spec, list);
+}
+
+int
+backend_open(const char *spec, struct backend **out, struct cm_err *err)
+{
+	struct strbuf list = { 0 };
+	int rc;
+
+	*out = NULL;
+	spec_list(&list);
+	if (list.failed)
+		return cm_err_nomem(err);
+	rc = open_spec(spec, list.s != NULL ? list.s : "", out, err);
+	strbuf_free(&list);
+	return rc;
 }
 
 void

@@ -329,18 +329,21 @@ key_index(enum sect_kind kind, const char *name)
 	return -1;
 }
 
-/* "a, b or c" for messages. */
-static void
-key_list(enum sect_kind kind, char *buf, size_t len)
+/* The error for a key that section s does not take, naming those it
+ * does.  Returns -1. */
+static int
+unknown_key(struct stage *st, const struct section *s, const char *name)
 {
-	size_t off = 0;
-	int i;
+	struct strbuf list = { 0 };
+	int rc;
 
-	buf[0] = '\0';
-	for (i = 0; sect_keys[kind][i] != NULL && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-		    i == 0 ? "" : sect_keys[kind][i + 1] == NULL ? " or " :
-		    ", ", sect_keys[kind][i]);
+	strbuf_choices(&list, sect_keys[s->kind], "");
+	if (list.failed)
+		return fail_nomem(st);
+	rc = fail(st, st->line, "unknown key \"%s\" in [%s]: expected %s",
+	    name, s->header, list.s);
+	strbuf_free(&list);
+	return rc;
 }
 
 /* Stages one pair into the section the reader opened.  Returns 0 or -1. */
@@ -349,7 +352,6 @@ stage_pair(struct stage *st, const char *section, const char *name,
     const char *value)
 {
 	struct section *s;
-	char list[128];
 	int k;
 
 	if (st->nsect == 0 || section[0] == '\0')
@@ -359,11 +361,8 @@ stage_pair(struct stage *st, const char *section, const char *name,
 	if (strcmp(section, s->header) != 0)
 		return fail(st, st->line, "inih read the section as [%s], not "
 		    "[%s]: simplify the section header", section, s->header);
-	if ((k = key_index(s->kind, name)) < 0) {
-		key_list(s->kind, list, sizeof(list));
-		return fail(st, st->line, "unknown key \"%s\" in [%s]: "
-		    "expected %s", name, s->header, list);
-	}
+	if ((k = key_index(s->kind, name)) < 0)
+		return unknown_key(st, s, name);
 	if (value == NULL)      /* only if someone set ini_allow_no_value */
 		return fail(st, st->line, "\"%s\" has no = and no value", name);
 	if (s->f[k].text != NULL)

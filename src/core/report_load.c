@@ -150,10 +150,12 @@ static int
 get_enum(struct ld *l, const json_t *o, const char *where, const char *key,
     const char *const *list, int required, const char **out)
 {
-	char w[WHERE_MAX], expect[256];
+	char w[WHERE_MAX];
+	struct strbuf expect = { 0 };
 	const char *s;
 	json_t *j;
-	size_t i, n = 0;
+	size_t i;
+	int rc;
 
 	*out = NULL;
 	if (member(l, o, where, key, required, &j) != 0)
@@ -167,15 +169,17 @@ get_enum(struct ld *l, const json_t *o, const char *where, const char *key,
 			*out = list[i];
 			return 0;
 		}
-	expect[0] = '\0';
-	for (i = 0; list[i] != NULL && n < sizeof(expect); i++)
-		n += (size_t)snprintf(expect + n, sizeof(expect) - n,
-		    "%s\"%s\"", i == 0 ? "" : list[i + 1] == NULL ? " or " :
-		    ", ", list[i]);
+	strbuf_choices(&expect, list, "\"");
+	if (expect.failed)
+		return cm_err_nomem(l->err);
 	if (s == NULL)
-		return bad(l, w, "expected a string (%s), found %s", expect,
+		rc = bad(l, w, "expected a string (%s), found %s", expect.s,
 		    kind(j));
-	return bad(l, w, "unknown value \"%s\" (expected %s)", s, expect);
+	else
+		rc = bad(l, w, "unknown value \"%s\" (expected %s)", s,
+		    expect.s);
+	strbuf_free(&expect);
+	return rc;
 }
 
 static int

@@ -2,6 +2,7 @@
 /* regfile.c - regedit .reg files: a line-preserving reader and editor. */
 #include "regfile.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -342,20 +343,34 @@ perr(struct parser *ps, size_t line, const char *fmt, ...)
 	    line + 1, why);
 }
 
-/* Quotes up to n characters from p for a message; bytes outside
- * printable ASCII are shown as hex so the message stays valid text. */
+/* show() quotes at most SHOW_MAX bytes, each as itself or as \xNN,
+ * between two quotes: SHOW_LEN bytes with the NUL always hold them, so a
+ * quote is never cut. */
+#define SHOW_MAX 2
+#define SHOW_LEN (1 + SHOW_MAX * 4 + 1 + 1)
+
+/* Quotes up to n (at most SHOW_MAX) characters from p for a message into
+ * buf; bytes outside printable ASCII are shown as hex so the message
+ * stays valid text. */
 static const char *
-show(const char *p, const char *end, size_t n, char *buf, size_t len)
+show(const char *p, const char *end, size_t n, char buf[SHOW_LEN])
 {
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
 	size_t i, o = 0;
 
+	assert(n <= SHOW_MAX);
 	buf[o++] = '\'';
-	for (i = 0; i < n && p + i < end && o + 6 < len; i++) {
-		if (p[i] > 0x20 && p[i] < 0x7F)
-			buf[o++] = p[i];
-		else
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x",
-			    (unsigned char)p[i]);
+	for (i = 0; i < n && p + i < end; i++) {
+		c = (unsigned char)p[i];
+		if (c > 0x20 && c < 0x7F) {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 0xF];
+		}
 	}
 	buf[o++] = '\'';
 	buf[o] = '\0';
@@ -464,7 +479,7 @@ parse_dword(struct parser *ps, size_t i, const char *p, const char *end,
     struct rec *r)
 {
 	int k = 0, d;
-	char c[16];
+	char c[SHOW_LEN];
 
 	for (; p < end && (d = text_hexval(*p)) >= 0; p++) {
 		if (++k > 8)
@@ -478,7 +493,7 @@ parse_dword(struct parser *ps, size_t i, const char *p, const char *end,
 	p = skip_ws(p, end);
 	if (p < end)
 		return perr(ps, i, "bad dword: unexpected %s after the digits",
-		    show(p, end, 1, c, sizeof(c)));
+		    show(p, end, 1, c));
 	r->type = REGT_DWORD;
 	r->form = FORM_DWORD;
 	return 0;
@@ -495,7 +510,7 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 	struct strbuf b = { 0 };
 	size_t li = i;
 	int want_byte = 1, cont, hi, lo;
-	char bad[16];
+	char bad[SHOW_LEN];
 	unsigned char byte;
 	const struct line *l;
 
@@ -511,7 +526,7 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 					free(b.s);
 					return perr(ps, li, "bad hex data: %s "
 					    "is not a byte of two hex digits",
-					    show(p, end, 2, bad, sizeof(bad)));
+					    show(p, end, 2, bad));
 				}
 				byte = (unsigned char)(hi << 4 | lo);
 				strbuf_put(&b, &byte, 1);
@@ -524,7 +539,7 @@ parse_hex(struct parser *ps, size_t i, const char *p, const char *end,
 				free(b.s);
 				return perr(ps, li, "bad hex data: %s where "
 				    "',' should separate the bytes",
-				    show(p, end, 1, bad, sizeof(bad)));
+				    show(p, end, 1, bad));
 			}
 		}
 		if (!cont)

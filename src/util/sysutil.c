@@ -86,21 +86,26 @@ sys_read_file(const char *path, unsigned char **buf, size_t *len,
 static int
 open_temp(const char *path, char **tmp, struct cm_err *err)
 {
-	size_t tlen = strlen(path) + 48;
+	struct strbuf name = { 0 };
 	unsigned char rnd[8];
 	int fd = -1, e, tries;
 #ifdef _WIN32
 	WCHAR *w;
 #endif
 
-	if ((*tmp = malloc(tlen)) == NULL)
-		return cm_err_nomem(err);
+	*tmp = NULL;
 	for (tries = 0; tries < 8; tries++) {
 		if (sys_random(rnd, sizeof(rnd), err) != 0)
 			break;
-		snprintf(*tmp, tlen, "%s%s%ld-%02x%02x%02x%02x%02x%02x%02x%02x",
+		strbuf_free(&name);
+		strbuf_printf(&name, "%s%s%ld-%02x%02x%02x%02x%02x%02x%02x%02x",
 		    path, SYS_TEMP_MARK, (long)getpid(), rnd[0], rnd[1], rnd[2],
 		    rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+		if (name.failed) {
+			cm_err_nomem(err);
+			break;
+		}
+		*tmp = name.s;
 #ifdef _WIN32
 		if (w32_to_wide(*tmp, &w, err) != 0)
 			break;
@@ -123,7 +128,7 @@ open_temp(const char *path, char **tmp, struct cm_err *err)
 	if (tries == 8)
 		cm_err_set(err, CM_ERR_SYSTEM, EEXIST, "%s: cannot create a "
 		    "temporary file beside it: every name tried exists", path);
-	free(*tmp);
+	strbuf_free(&name);
 	*tmp = NULL;
 	return -1;
 }

@@ -69,6 +69,16 @@ strbuf_printf(struct strbuf *b, const char *fmt, ...)
 }
 
 void
+strbuf_choices(struct strbuf *b, const char *const *list, const char *quote)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		strbuf_printf(b, "%s%s%s%s", i == 0 ? "" :
+		    list[i + 1] == NULL ? " or " : ", ", quote, list[i], quote);
+}
+
+void
 strbuf_free(struct strbuf *b)
 {
 	free(b->s);

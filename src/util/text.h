@@ -27,6 +27,12 @@ void strbuf_puts(struct strbuf *b, const char *s);
 void strbuf_printf(struct strbuf *b, const char *fmt, ...)
     CM_PRINTFLIKE(2, 3);
 
+/* Appends the NULL-terminated list as "a, b or c" (one item alone, an
+ * empty list nothing), each item between two quotes ("" for none): the
+ * choices an error message offers, whole however many there are. */
+void strbuf_choices(struct strbuf *b, const char *const *list,
+    const char *quote);
+
 /* Frees b->s and zeroes b. */
 void strbuf_free(struct strbuf *b);
 

@@ -739,6 +739,9 @@ static const struct {
 	{ HDR "@=\"x\"\r\n", 0, 3, "before any [key]" },
 	{ KEY "\"b\"=hex:0g\r\n", 0, 4, "'0g' is not a byte" },
 	{ KEY "\"b\"=hex:1,02\r\n", 0, 4, "'1,' is not a byte" },
+	/* The longest quote a message makes: two bytes, both as hex. */
+	{ KEY "\"b\"=hex:\xc3\xa9\r\n", 0, 4,
+	    "bad hex data: '\\xc3\\xa9' is not a byte" },
 	{ KEY "\"b\"=hex:0102\r\n", 0, 4, "where ','" },
 	{ KEY "\"b\"=hex:01,\r\n", 0, 4, "ends with ','" },
 	{ KEY "\"b\"=hex:01,\\\r\n  02,zz\r\n", 0, 5, "'zz'" },

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: ISC
-/* test_text.c - the growable string, ASCII-only case folding, and the
- * one copy of strdup, hex digits and path joining. */
+/* test_text.c - the growable string and the lists it writes, ASCII-only
+ * case folding, and the one copy of strdup, hex digits and path joining. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -43,6 +44,63 @@ test_strbuf_failure_sticks(void **state)
 	strbuf_puts(&b, "b");
 	strbuf_printf(&b, "%d", 5);
 	assert_int_equal(b.len, 1);
+	strbuf_free(&b);
+}
+
+static void
+test_choices_reads_as_a_sentence(void **state)
+{
+	static const char *const three[] = { "a", "b", "c", NULL };
+	static const char *const one[] = { "only", NULL };
+	static const char *const none[] = { NULL };
+	struct strbuf b = { NULL, 0, 0, 0 };
+	(void)state;
+
+	strbuf_choices(&b, three, "");
+	assert_string_equal(b.s, "a, b or c");
+	strbuf_free(&b);
+	strbuf_choices(&b, three, "\"");
+	assert_string_equal(b.s, "\"a\", \"b\" or \"c\"");
+	strbuf_free(&b);
+	strbuf_choices(&b, one, "'");
+	assert_string_equal(b.s, "'only'");
+	strbuf_free(&b);
+	strbuf_choices(&b, none, "\"");
+	assert_null(b.s);
+	assert_int_equal(b.len, 0);
+	/* After what is there already. */
+	strbuf_puts(&b, "expected ");
+	strbuf_choices(&b, three + 1, "");
+	assert_string_equal(b.s, "expected b or c");
+	strbuf_free(&b);
+}
+
+/* The lists once went into 128 and 256 bytes and were cut without a
+ * word; a long one now comes out whole, its last item after the "or". */
+static void
+test_choices_long_list_whole(void **state)
+{
+	enum { N = 300 };
+	static char names[N][24];
+	const char *list[N + 1];
+	struct strbuf b = { NULL, 0, 0, 0 };
+	size_t i, want = 0;
+	(void)state;
+
+	for (i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "service_%03zu", i);
+		list[i] = names[i];
+		want += strlen(names[i]) + 2 + (i == 0 ? 0 : i == N - 1 ?
+		    4 : 2);
+	}
+	list[N] = NULL;
+	strbuf_choices(&b, list, "\"");
+	assert_false(b.failed);
+	assert_int_equal(b.len, want);
+	assert_int_equal(strlen(b.s), want);
+	assert_memory_equal(b.s, "\"service_000\", \"service_001\", ", 30);
+	assert_string_equal(b.s + want - 30,
+	    "\"service_298\" or \"service_299\"");
 	strbuf_free(&b);
 }
 
@@ -133,6 +191,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf_grows),
 		cmocka_unit_test(test_strbuf_failure_sticks),
+		cmocka_unit_test(test_choices_reads_as_a_sentence),
+		cmocka_unit_test(test_choices_long_list_whole),
 		cmocka_unit_test(test_casecmp_folds_ascii_only),
 		cmocka_unit_test(test_strdup_copies_and_passes_null),
 		cmocka_unit_test(test_hexval_all_bytes),
