@@ -19,7 +19,9 @@
 #include <time.h>
 
 #include "util/compat_win32.h"
+#include "util/mem.h"
 #include "util/sysutil.h"
+#include "util/text.h"
 #include "util/utf.h"
 
 #define ENC (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
@@ -57,15 +59,10 @@ cand_add(struct load *l, PCCERT_CONTEXT ctx, int has_key, const char *origin,
     struct cm_err *err)
 {
 	struct cand *v;
-	size_t cap;
 
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 8;
-		if ((v = realloc(l->c, cap * sizeof(*v))) == NULL)
-			return cm_err_nomem(err);
-		l->c = v;
-		l->cap = cap;
-	}
+	if ((v = mem_grow(l->c, &l->cap, l->n + 1, sizeof(*v))) == NULL)
+		return cm_err_nomem(err);
+	l->c = v;
 	l->c[l->n].ctx = CertDuplicateCertificateContext(ctx);
 	l->c[l->n].has_key = has_key;
 	l->c[l->n].origin = origin;
@@ -505,7 +502,7 @@ load_roots(struct load *l, const struct cert_source_opts *o,
 			goto fail;
 		while ((ctx = CertEnumCertificatesInStore(f.store, ctx))
 		    != NULL) {
-			if ((v = realloc(l->roots, (l->nroots + 1) *
+			if ((v = mem_reallocarray(l->roots, l->nroots + 1,
 			    sizeof(*l->roots))) == NULL) {
 				cm_err_nomem(err);
 				goto fail;
@@ -575,10 +572,10 @@ time_of(const FILETIME *ft)
 /* An IPv6 address the way inet_ntop writes it (RFC 5952), so both builds
  * print the same SAN. */
 static void
-ipv6_text(const BYTE *a, char *out, size_t len)
+ipv6_text(const BYTE *a, struct strbuf *b)
 {
 	unsigned g[8];
-	int i, best = -1, bestlen = 1, run, n = 0;
+	int i, best = -1, bestlen = 1, run;
 
 	for (i = 0; i < 8; i++)
 		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
@@ -590,15 +587,14 @@ ipv6_text(const BYTE *a, char *out, size_t len)
 			bestlen = run;
 		}
 	}
-	out[0] = '\0';
 	for (i = 0; i < 8; i++) {
 		if (i == best) {
-			n += snprintf(out + n, len - (size_t)n, "::");
+			strbuf_puts(b, "::");
 			i += bestlen - 1;
 			continue;
 		}
-		n += snprintf(out + n, len - (size_t)n, "%s%x",
-		    (n > 0 && out[n - 1] != ':') ? ":" : "", g[i]);
+		strbuf_printf(b, "%s%x", b->len > 0 && b->s[b->len - 1] != ':' ?
+		    ":" : "", g[i]);
 	}
 }
 
@@ -609,7 +605,8 @@ fill_san(struct cert *c, PCCERT_CONTEXT ctx, struct cm_err *err)
 	    ctx->pCertInfo->cExtension, ctx->pCertInfo->rgExtension);
 	CERT_ALT_NAME_INFO *an = NULL;
 	DWORD cb = 0, i;
-	char ip[64], *s;
+	struct strbuf ip;
+	char *s;
 	int rc = 0;
 
 	if (ext == NULL || !CryptDecodeObjectEx(ENC, X509_ALTERNATE_NAME,
@@ -628,14 +625,17 @@ fill_san(struct cert *c, PCCERT_CONTEXT ctx, struct cm_err *err)
 		} else if (e->dwAltNameChoice == CERT_ALT_NAME_IP_ADDRESS) {
 			const BYTE *a = e->IPAddress.pbData;
 
+			memset(&ip, 0, sizeof(ip));
 			if (e->IPAddress.cbData == 4)
-				snprintf(ip, sizeof(ip), "%u.%u.%u.%u", a[0],
-				    a[1], a[2], a[3]);
+				strbuf_printf(&ip, "%u.%u.%u.%u", a[0], a[1],
+				    a[2], a[3]);
 			else if (e->IPAddress.cbData == 16)
-				ipv6_text(a, ip, sizeof(ip));
+				ipv6_text(a, &ip);
 			else
 				continue;
-			rc = cert_strv_add(&c->san, &c->nsan, ip, err);
+			rc = ip.failed ? cm_err_nomem(err) :
+			    cert_strv_add(&c->san, &c->nsan, ip.s, err);
+			strbuf_free(&ip);
 		}
 	}
 	LocalFree(an);
