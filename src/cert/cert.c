@@ -5,19 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/mem.h"
+#include "util/text.h"
+
 int
 cert_set_add(struct cert_set *s, struct cert **out, struct cm_err *err)
 {
 	struct cert *v;
-	size_t cap;
 
-	if (s->n == s->cap) {
-		cap = s->cap ? s->cap * 2 : 8;
-		if ((v = realloc(s->v, cap * sizeof(*v))) == NULL)
-			return cm_err_nomem(err);
-		s->v = v;
-		s->cap = cap;
-	}
+	if ((v = mem_grow(s->v, &s->cap, s->n + 1, sizeof(*v))) == NULL)
+		return cm_err_nomem(err);
+	s->v = v;
 	*out = &s->v[s->n++];
 	memset(*out, 0, sizeof(**out));
 	return 0;
@@ -63,12 +61,10 @@ int
 cert_strv_add(char ***v, size_t *n, const char *str, struct cm_err *err)
 {
 	char **nv, *copy;
-	size_t len = strlen(str);
 
-	if ((copy = malloc(len + 1)) == NULL)
+	if ((copy = text_strdup(str)) == NULL)
 		return cm_err_nomem(err);
-	memcpy(copy, str, len + 1);
-	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL) {
+	if ((nv = mem_reallocarray(*v, *n + 1, sizeof(*nv))) == NULL) {
 		free(copy);
 		return cm_err_nomem(err);
 	}

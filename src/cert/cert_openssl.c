@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/mem.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 #include "util/utctime.h"
@@ -69,15 +70,10 @@ cand_add(struct load *l, X509 *x, int has_key, const char *origin,
     struct cm_err *err)
 {
 	struct cand *v;
-	size_t cap;
 
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 8;
-		if ((v = realloc(l->c, cap * sizeof(*v))) == NULL)
-			return cm_err_nomem(err);
-		l->c = v;
-		l->cap = cap;
-	}
+	if ((v = mem_grow(l->c, &l->cap, l->n + 1, sizeof(*v))) == NULL)
+		return cm_err_nomem(err);
+	l->c = v;
 	if (!X509_up_ref(x))
 		return cm_err_nomem(err);
 	l->c[l->n].x = x;

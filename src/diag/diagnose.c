@@ -3,6 +3,7 @@
  * the rules (several at once with --jobs), write the report, pick the
  * exit code. */
 #include "diagnose.h"
+#include "util/mem.h"
 #include "util/thread.h"
 #include "util/utctime.h"
 #include "diag_logline.h"
@@ -40,16 +41,18 @@ on_path(void *ctx, const char *path, enum diag_format fmt,
 {
 	struct run *r = ctx;
 	struct diag_file **nv, *f;
-	size_t *nt;
+	size_t *nt, cap = r->cap;
 
+	/* Two arrays, one capacity: todo follows files' growth. */
 	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		if ((nv = realloc(r->files, r->cap * sizeof(*nv))) == NULL)
+		if ((nv = mem_grow(r->files, &cap, r->n + 1,
+		    sizeof(*nv))) == NULL)
 			goto nomem;
 		r->files = nv;
-		if ((nt = realloc(r->todo, r->cap * sizeof(*nt))) == NULL)
+		if ((nt = mem_reallocarray(r->todo, cap, sizeof(*nt))) == NULL)
 			goto nomem;
 		r->todo = nt;
+		r->cap = cap;
 	}
 	if ((f = diag_file_new(path)) == NULL)
 		goto nomem;
