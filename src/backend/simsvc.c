@@ -209,17 +209,15 @@ parse_fail(struct parse *p, size_t line, const char *fmt, ...)
 static void
 parse_fail(struct parse *p, size_t line, const char *fmt, ...)
 {
-	char why[CM_ERR_MSG_MAX];
 	va_list ap;
 
 	if (p->errline != 0)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
 	p->errline = line;
-	cm_err_set(p->err, CM_ERR_SYSTEM, 0, "%s:%zu: %s", p->d->path, line,
-	    why);
+	cm_err_set(p->err, CM_ERR_SYSTEM, 0, "%s:%zu: ", p->d->path, line);
+	va_start(ap, fmt);
+	cm_err_vappend(p->err, fmt, ap);
+	va_end(ap);
 }
 
 static void

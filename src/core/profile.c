@@ -80,18 +80,17 @@ fail(struct stage *st, int line, const char *fmt, ...)
 static int
 fail(struct stage *st, int line, const char *fmt, ...)
 {
-	char msg[CM_ERR_MSG_MAX];
 	va_list ap;
 
 	if (st->failed)
 		return -1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	st->failed = 1;
 	st->failed_line = line;
-	return cm_err_set(st->err, CM_ERR_INPUT, 0, "%s:%d: %s", st->path, line,
-	    msg);
+	cm_err_set(st->err, CM_ERR_INPUT, 0, "%s:%d: ", st->path, line);
+	va_start(ap, fmt);
+	cm_err_vappend(st->err, fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 static int

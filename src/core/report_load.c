@@ -53,17 +53,14 @@ CM_PRINTFLIKE(3, 4)
 static int
 bad(struct ld *l, const char *where, const char *fmt, ...)
 {
-	char msg[CM_ERR_MSG_MAX];
 	va_list ap;
 
+	cm_err_set(l->err, CM_ERR_INPUT, 0, "%s: %s%s", l->path, where,
+	    *where != '\0' ? ": " : "");
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cm_err_vappend(l->err, fmt, ap);
 	va_end(ap);
-	if (*where == '\0')
-		return cm_err_set(l->err, CM_ERR_INPUT, 0, "%s: %s", l->path,
-		    msg);
-	return cm_err_set(l->err, CM_ERR_INPUT, 0, "%s: %s: %s", l->path,
-	    where, msg);
+	return -1;
 }
 
 /* "where.key" ("key" at the top). */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "util/utctime.h"
 
 static const char ROTATION_MARKER[] =
@@ -60,22 +61,24 @@ diag_file_free(struct diag_file *f)
 void
 diag_file_error(struct diag_file *f, long line, const char *fmt, ...)
 {
-	char msg[512], full[1024];
+	struct strbuf b = { 0 };
 	va_list ap;
-	int n;
 
 	if (f->nerrs++ >= DIAG_FILE_ERRS_MAX)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (line > 0)
-		n = snprintf(full, sizeof(full), "%s:%ld: %s", f->path, line,
-		    msg);
+		strbuf_printf(&b, "%s:%ld: ", f->path, line);
 	else
-		n = snprintf(full, sizeof(full), "%s: %s", f->path, msg);
-	if (n < 0 || (f->errs[f->nerrs - 1] = strdup(full)) == NULL)
+		strbuf_printf(&b, "%s: ", f->path);
+	va_start(ap, fmt);
+	strbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (b.failed) {
 		f->nomem = 1;
+		strbuf_free(&b);
+	} else {
+		f->errs[f->nerrs - 1] = b.s;
+	}
 }
 
 const char *

@@ -333,14 +333,13 @@ perr(struct parser *ps, size_t line, const char *fmt, ...)
 static int
 perr(struct parser *ps, size_t line, const char *fmt, ...)
 {
-	char why[512];
 	va_list ap;
 
+	cm_err_set(ps->err, CM_ERR_INPUT, 0, "%s:%zu: ", ps->name, line + 1);
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	cm_err_vappend(ps->err, fmt, ap);
 	va_end(ap);
-	return cm_err_set(ps->err, CM_ERR_INPUT, 0, "%s:%zu: %s", ps->name,
-	    line + 1, why);
+	return -1;
 }
 
 /* show() quotes at most SHOW_MAX bytes, each as itself or as \xNN,

@@ -47,18 +47,19 @@ w32_errtext(unsigned long code, char *buf, size_t len)
 int
 w32_fail(struct cm_err *err, unsigned long code, const char *fmt, ...)
 {
-	char what[512], text[300];
+	char text[300];
 	const char *hint = "";
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	w32_errtext(code, text, sizeof(text));
 	if (code == ERROR_ACCESS_DENIED)
 		hint = ": access denied: run cmremedy from an elevated prompt";
-	return cm_err_set(err, CM_ERR_SYSTEM, (long)code,
-	    "%s: %s (Win32 error %lu)%s", what, text, code, hint);
+	cm_err_set(err, CM_ERR_SYSTEM, (long)code, "%s", "");
+	va_start(ap, fmt);
+	cm_err_vappend(err, fmt, ap);
+	va_end(ap);
+	cm_err_append(err, ": %s (Win32 error %lu)%s", text, code, hint);
+	return -1;
 }
 
 int

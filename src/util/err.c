@@ -33,14 +33,19 @@ cm_err_vset(struct cm_err *err, enum cm_errkind kind, long sys,
 }
 
 void
+cm_err_vappend(struct cm_err *err, const char *fmt, va_list ap)
+{
+	if (err != NULL)
+		put_at(err, strlen(err->msg), fmt, ap);
+}
+
+void
 cm_err_append(struct cm_err *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return;
 	va_start(ap, fmt);
-	put_at(err, strlen(err->msg), fmt, ap);
+	cm_err_vappend(err, fmt, ap);
 	va_end(ap);
 }
 

@@ -60,6 +60,11 @@ int cm_err_vset(struct cm_err *err, enum cm_errkind kind, long sys,
 void cm_err_append(struct cm_err *err, const char *fmt, ...)
     CM_PRINTFLIKE(2, 3);
 
+/* The same with a va_list: how a "FILE:LINE: " prefix and a caller's
+ * format join without a fixed buffer between them. */
+void cm_err_vappend(struct cm_err *err, const char *fmt, va_list ap)
+    CM_PRINTFLIKE(2, 0);
+
 /* Shorthand for an allocation failure. Returns -1. */
 int cm_err_nomem(struct cm_err *err);
 

@@ -46,26 +46,33 @@ strbuf_puts(struct strbuf *b, const char *s)
 }
 
 void
-strbuf_printf(struct strbuf *b, const char *fmt, ...)
+strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
 	if (b->failed)
 		return;
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
+	if (n < 0 || strbuf_grow(b, (size_t)n) != 0) {
 		b->failed = 1;
+		va_end(again);
 		return;
 	}
-	if (strbuf_grow(b, (size_t)n) != 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, again);
+	va_end(again);
 	b->len += (size_t)n;
+}
+
+void
+strbuf_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -6,6 +6,7 @@
 #ifndef CM_TEXT_H
 #define CM_TEXT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -26,6 +27,8 @@ void strbuf_put(struct strbuf *b, const void *s, size_t n);
 void strbuf_puts(struct strbuf *b, const char *s);
 void strbuf_printf(struct strbuf *b, const char *fmt, ...)
     CM_PRINTFLIKE(2, 3);
+void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap)
+    CM_PRINTFLIKE(2, 0);
 
 /* Appends the NULL-terminated list as "a, b or c" (one item alone, an
  * empty list nothing), each item between two quotes ("" for none): the

@@ -502,6 +502,32 @@ test_error_list_is_bounded(void **state)
 	diag_file_free(NULL);
 }
 
+/* An error's text went through a 512-byte buffer and was cut without a
+ * sign; now it is kept whole, after the file and line. */
+static void
+test_error_text_is_whole(void **state)
+{
+	char name[700];
+	struct diag_file *f;
+	size_t n;
+	(void)state;
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_non_null(f = diag_file_new("mem.log"));
+	diag_file_error(f, 7, "unknown thing '%s'", name);
+	diag_file_error(f, 0, "%s!", name);
+	assert_int_equal(f->nerrs, 2);
+	assert_false(f->nomem);
+	n = strlen(f->errs[0]);
+	assert_int_equal(n, strlen("mem.log:7: unknown thing ''") + 699);
+	assert_memory_equal(f->errs[0], "mem.log:7: unknown thing 'nnn", 29);
+	assert_string_equal(f->errs[0] + n - 4, "nnn'");
+	assert_int_equal(strlen(f->errs[1]), strlen("mem.log: !") + 699);
+	assert_memory_equal(f->errs[1], "mem.log: nnn", 12);
+	diag_file_free(f);
+}
+
 int
 main(void)
 {
@@ -519,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_odd_inputs),
 		cmocka_unit_test(test_unreadable_paths),
 		cmocka_unit_test(test_error_list_is_bounded),
+		cmocka_unit_test(test_error_text_is_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
