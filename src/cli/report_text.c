@@ -207,10 +207,9 @@ name(struct strbuf *b, const char *s)
 			strbuf_printf(b, "%c", *s);
 }
 
-/* One side of a setting: its data, "(absent)", or "?" (not observed);
- * the type is named when it is not the setting's. */
-static void
-side(struct strbuf *b, const struct report_value *rv, uint32_t stype)
+void
+report_text_value(struct strbuf *b, const struct report_value *rv,
+    uint32_t stype)
 {
 	char tbuf[REPORT_TYPE_NAME_MAX], *f;
 
@@ -257,15 +256,15 @@ setting_body(struct strbuf *b, const struct report *r,
 	strbuf_printf(b, " (%s, %d-bit): ", report_type_name(s->type, tbuf),
 	    s->view);
 	right = plan && s->desired.known ? &s->desired : &s->after;
-	side(b, &s->before, s->type);
+	report_text_value(b, &s->before, s->type);
 	if (is(s->action, "none") && same(right, &s->before))
 		return;
 	strbuf_printf(b, " -> ");
-	side(b, right, s->type);
+	report_text_value(b, right, s->type);
 	if (!plan && !is(s->action, "none") && s->desired.known &&
 	    !same(&s->after, &s->desired)) {
 		strbuf_printf(b, ", wanted ");
-		side(b, &s->desired, s->type);
+		report_text_value(b, &s->desired, s->type);
 	}
 }
 

@@ -7,9 +7,16 @@
 #include <stdio.h>
 
 #include "core/report.h"
+#include "util/text.h"
 
 /* Prints the human form: the outcome, then each setting before -> after
  * and each service pid before -> after, then errors. */
 void report_print_text(const struct report *r, FILE *out);
+
+/* One side of a setting as both text forms (this one and the run log)
+ * write it: its data, "(absent)", or "?" (not observed), the type named
+ * when it is not stype.  A failed allocation marks b failed. */
+void report_text_value(struct strbuf *b, const struct report_value *rv,
+    uint32_t stype);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "report_text.h"
 #include "util/cmlog.h"
 #include "util/text.h"
 
@@ -51,34 +52,21 @@ runlog_printf(const char *path, FILE *errout, int type, const char *fmt,
     ...)
 {
 	struct strbuf b = { NULL, 0, 0, 0 };
-	char tmp[1024];
 	va_list ap;
 
 	if (path == NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	strbuf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	strbuf_puts(&b, tmp);
 	put(path, errout, type, &b);
 }
 
-/* DATA, "(absent)" or "?" (not known). */
+/* DATA, "(absent)" or "?" (not known); never a type after it. */
 static void
 side(struct strbuf *b, const struct report_value *rv)
 {
-	char *f;
-
-	if (!rv->known)
-		strbuf_puts(b, "?");
-	else if (!rv->exists)
-		strbuf_puts(b, "(absent)");
-	else if ((f = regval_format(&rv->value)) == NULL)
-		b->failed = 1;
-	else {
-		strbuf_puts(b, f);
-		free(f);
-	}
+	report_text_value(b, rv, rv->value.type);
 }
 
 static void
