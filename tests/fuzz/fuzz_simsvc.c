@@ -4,7 +4,8 @@
  * and asked for its dependents; the first one is stopped and started with
  * a zero timeout (so nothing sleeps), and the file must open again after
  * each (the sim writes it back).  The file lives on tmpfs where there is
- * one: the sim reads it by path on every call. */
+ * one (fuzz_file.h): the sim reads it by path on every call, and
+ * sys_write_atomic puts its temporary copy beside it. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,54 +14,14 @@
 #include <unistd.h>
 
 #include "backend/simsvc.h"
+#include "fuzz_file.h"
 
 #define NAMES_MAX 8
 #define NAME_MAX_LEN 256
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[4096];
-
-/* A private folder for the file: sys_write_atomic puts its temporary
- * copy beside it. */
-static int
-setup(void)
-{
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" :
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
-	char dir[4000];
-
-	snprintf(dir, sizeof(dir), "%s/cmremedy-fuzz-simsvc-XXXXXX", base);
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/services.ini", dir);
-	return 0;
-}
-
-static void
-cleanup(void)
-{
-	char *slash;
-
-	unlink(path);
-	if ((slash = strrchr(path, '/')) != NULL) {
-		*slash = '\0';
-		rmdir(path);
-	}
-}
-
-static int
-put_file(const uint8_t *data, size_t size)
-{
-	int fd;
-	ssize_t n;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
-		return -1;
-	n = write(fd, data, size);
-	close(fd);
-	return n == (ssize_t)size ? 0 : -1;
-}
+static const char *path;
 
 /* The section names of the input ("[NAME]" at the start of a line), as
  * candidates: the sim decides which of them are services. */
@@ -105,21 +66,15 @@ reopen_or_die(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int ready;
 	char names[NAMES_MAX][NAME_MAX_LEN], **deps;
 	struct simsvc *s;
 	struct svc_status st;
 	struct cm_err err;
 	size_t n, i, nd;
 
-	if (!ready) {
-		if (setup() != 0)
-			abort();
-		atexit(cleanup);
-		ready = 1;
-	}
-	if (put_file(data, size) != 0)
-		abort();
+	if (path == NULL)
+		path = fuzz_file_path("simsvc", "services.ini");
+	fuzz_file_put(path, data, size);
 	if (simsvc_open(path, &s, &err) != 0) {
 		/* Every refusal names the file. */
 		if (strncmp(err.msg, path, strlen(path)) != 0)

@@ -5,7 +5,7 @@
 #   make fuzz                 each target for FUZZ_SECONDS (default 60)
 #   make fuzz-replay          every seed and kept input through its target
 #                             once; part of `make check`
-#   make fuzz-smoke           each for FUZZ_SMOKE_SECONDS (default 5); part
+#   make fuzz-smoke           each for FUZZ_SMOKE_SECONDS (default 4); part
 #                             of `make check`
 #   make fuzz-corpus-NAME     fold what build/fuzz/corpus/NAME found into
 #                             the kept corpus, minimised
@@ -20,7 +20,7 @@
 # goes into the kept corpus with its fix.
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
-FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SMOKE_SECONDS ?= 4
 FZ = $(B)/fuzz
 # -Werror is gcc's job (the normal build); clang only has to compile.
 FUZZ_CFLAGS = $(filter-out -Werror,$(CSTD)) -g -O1 -fno-omit-frame-pointer \
@@ -45,6 +45,12 @@ FUZZ_SEEDS_report = $(wildcard tests/data/report/*.json \
 	tests/fuzz/seeds/report/*)
 FUZZ_SEEDS_simsvc = $(wildcard tests/data/sim/*/services.ini \
 	tests/fuzz/seeds/simsvc/*)
+FUZZ_TARGETS += policy journal cert
+FUZZ_SEEDS_policy = $(wildcard tests/fuzz/seeds/policy/*)
+FUZZ_SEEDS_journal = $(wildcard tests/fuzz/seeds/journal/*)
+# Each cert seed is a flag byte (see fuzz_cert.c) and an openssl-made file
+# without private keys (no key is ever committed).
+FUZZ_SEEDS_cert = $(wildcard tests/fuzz/seeds/cert/*)
 
 # Every input a target starts from, and replays in make check.
 FUZZ_KEPT = tests/fuzz/corpus
@@ -63,6 +69,13 @@ $(FZ)/libcmremedy.a: $(FUZZ_OBJ)
 $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FZ)/libcmremedy.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< \
 	    $(FZ)/libcmremedy.a $(PKG_LIBS)
+# The report target runs revert's checks on the unit tests' in-memory
+# machine.
+FUZZ_MOCK = tests/unit/support/mock_backend.c
+$(FZ)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_MOCK) \
+    $(wildcard tests/fuzz/*.h) $(FZ)/libcmremedy.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -Itests/unit -o $@ \
+	    $< $(FUZZ_MOCK) $(FZ)/libcmremedy.a $(PKG_LIBS)
 
 # fuzz-run-NAME: seed build/fuzz/corpus/NAME, then fuzz for FUZZ_TIME s.
 FUZZ_TIME ?= $(FUZZ_SECONDS)
