@@ -42,6 +42,21 @@ utf8_char(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Whether the string s is well-formed UTF-8 throughout. */
+static int
+utf8_valid(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+
+	while (i < n) {
+		if ((k = utf8_char(u + i, n - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
 char *
 diag_utf8_clean(const char *s, size_t n)
 {
@@ -269,6 +284,13 @@ jstr(struct jb *b, const char *s)
 
 	if (s == NULL)
 		return json_null();
+	/* Most strings (the advice texts, most log lines) are well formed
+	 * already: only the others are copied clean. */
+	if (utf8_valid(s)) {
+		if ((v = json_string(s)) == NULL)
+			b->failed = 1;
+		return v;
+	}
 	if ((c = diag_utf8_clean(s, strlen(s))) == NULL) {
 		b->failed = 1;
 		return NULL;

@@ -55,9 +55,29 @@ struct diag_rules {
 	size_t nmsg;
 	struct chain ch;
 	struct diag_finding f[DIAG_K_N];
+	/* Written since the last reset: a reset clears only these, since
+	 * clearing all ~550 KB cost more than scanning a small file (the
+	 * rules are reset for every file diagnose reads, and every fuzz
+	 * run).  Every write to f goes through touch(). */
+	unsigned char dirty[DIAG_K_N];
 	size_t norder;
 	size_t order[DIAG_K_N];
 };
+
+/* The finding of kind, to be written: marked for the next reset. */
+static struct diag_finding *
+touch(struct diag_rules *r, size_t kind)
+{
+	r->dirty[kind] = 1;
+	return &r->f[kind];
+}
+
+/* ASCII lower case, as strncasecmp compares in the C locale. */
+static int
+lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : (unsigned char)c;
+}
 
 /* Case-insensitive search: writers differ in how they capitalise.  Every
  * record is searched for a dozen needles, so the candidates (the needle's
@@ -80,7 +100,10 @@ ci_find(const char *h, size_t hn, const char *needle)
 	up = uc != lc ? memchr(h, uc, (size_t)(end - h)) : NULL;
 	while (lo != NULL || up != NULL) {
 		p = up == NULL || (lo != NULL && lo < up) ? lo : up;
-		if (strncasecmp(p, needle, nn) == 0)
+		/* Most candidates differ at the second byte already; the
+		 * call is for the few that do not. */
+		if ((nn == 1 || lower(p[1]) == lower(needle[1])) &&
+		    strncasecmp(p, needle, nn) == 0)
 			return p;
 		if (p == lo)
 			lo = memchr(lo + 1, lc, (size_t)(end - lo - 1));
@@ -189,7 +212,7 @@ static void
 hit(struct diag_rules *r, int kind, const struct diag_file *f,
     const struct diag_rec *rec)
 {
-	struct diag_finding *fd = &r->f[kind];
+	struct diag_finding *fd = touch(r, (size_t)kind);
 
 	fd->active = 1;
 	fd->count++;
@@ -296,7 +319,7 @@ chain_empty(struct diag_rules *r, enum diag_stage st,
 
 	if (st == DIAG_ST_ROOTCA && ch->failtotal > 0)
 		kind = DIAG_K_REASON + (int)chain_reason(ch) - 1;
-	fd = &r->f[kind];
+	fd = touch(r, (size_t)kind);
 	hit(r, kind, f, rec);
 	memcpy(fd->counts, ch->counts, sizeof(fd->counts));
 	fd->nrejected = ch->nrej[st];
@@ -327,6 +350,7 @@ chain_count(struct diag_rules *r, const char *p, size_t n,
 		{ "client auth:", DIAG_ST_CLIENTAUTH },
 	};
 	struct chain *ch = &r->ch;
+	struct diag_finding *fd;
 	size_t i, tl, k;
 	long v = 0;
 	int st, first;
@@ -350,9 +374,10 @@ chain_count(struct diag_rules *r, const char *p, size_t n,
 	if (ch->state == CH_ENDED && first > ch->end_stage) {
 		/* A stage after the one that emptied the chain: a
 		 * consequence, kept in the finding's counts. */
-		r->f[ch->end_kind].counts[first] = v;
+		fd = touch(r, (size_t)ch->end_kind);
+		fd->counts[first] = v;
 		if (st < 0)
-			r->f[ch->end_kind].counts[DIAG_ST_PRIVKEY] = v;
+			fd->counts[DIAG_ST_PRIVKEY] = v;
 		return;
 	}
 	if (st == DIAG_ST_DIGSIG || ch->state != CH_OPEN)
@@ -496,7 +521,7 @@ on_rec(void *ctx, const struct diag_file *f, const struct diag_rec *rec)
 		hit(r, DIAG_K_TOKEN, f, rec);
 	if (ci_find(m, n, "ERROR_WINHTTP_SECURE_FAILURE")) {
 		hit(r, DIAG_K_SECURE, f, rec);
-		r->f[DIAG_K_SECURE].flags |= r->wflags;
+		touch(r, DIAG_K_SECURE)->flags |= r->wflags;
 		r->wflags = 0;
 	} else {
 		r->wflags |= winhttp_flag(m, n);
@@ -566,7 +591,7 @@ on_iis(void *ctx, const struct diag_file *f, const struct diag_iis_rec *rec)
 	has_time = diag_iis_time(rec, &t) == 0;
 	if (r->has_since && has_time && t < r->since)
 		return;
-	fd = &r->f[kind];
+	fd = touch(r, (size_t)kind);
 	fd->active = 1;
 	fd->count++;
 	widen(&fd->has_time, &fd->first, &fd->last, has_time, t);
@@ -584,40 +609,44 @@ on_iis(void *ctx, const struct diag_file *f, const struct diag_iis_rec *rec)
 	widen(&c->has_time, &c->first, &c->last, has_time, t);
 }
 
+/* Finding i as no record has touched it. */
 static void
-init_findings(struct diag_rules *r)
+init_finding(struct diag_rules *r, size_t i)
 {
-	const struct diag_advice *a;
-	size_t i, k;
+	const struct diag_advice *a = diag_advice((enum diag_kind)i);
+	struct diag_finding *fd = &r->f[i];
+	size_t k;
 
-	memset(r->f, 0, sizeof(r->f));
-	for (i = 0; i < DIAG_K_N; i++) {
-		a = diag_advice((enum diag_kind)i);
-		r->f[i].id = a->id;
-		r->f[i].severity = a->severity;
-		r->f[i].cause = a->cause;
-		r->f[i].remediation = a->remediation;
-		r->f[i].is_iis = i >= DIAG_K_IIS7 && i <= DIAG_K_IIS17;
-		for (k = 0; k < DIAG_ST_N; k++)
-			r->f[i].counts[k] = -1;
+	memset(fd, 0, sizeof(*fd));
+	fd->id = a->id;
+	fd->severity = a->severity;
+	fd->cause = a->cause;
+	fd->remediation = a->remediation;
+	fd->is_iis = i >= DIAG_K_IIS7 && i <= DIAG_K_IIS17;
+	for (k = 0; k < DIAG_ST_N; k++)
+		fd->counts[k] = -1;
+	/* DIAG_K_FILTER is the first kind. */
+	if (i < DIAG_K_FILTER + DIAG_ST_N)
+		fd->stage = diag_stage_name((enum diag_stage)(i -
+		    DIAG_K_FILTER));
+	if (i >= DIAG_K_REASON && i < DIAG_K_REASON + DIAG_RS_N - 1) {
+		fd->stage = diag_stage_name(DIAG_ST_ROOTCA);
+		fd->reason = diag_reason_name((enum diag_reason)(i -
+		    DIAG_K_REASON + 1));
 	}
-	for (i = 0; i < DIAG_ST_N; i++)
-		r->f[DIAG_K_FILTER + i].stage =
-		    diag_stage_name((enum diag_stage)i);
-	for (i = 1; i < DIAG_RS_N; i++) {
-		r->f[DIAG_K_REASON + i - 1].stage =
-		    diag_stage_name(DIAG_ST_ROOTCA);
-		r->f[DIAG_K_REASON + i - 1].reason =
-		    diag_reason_name((enum diag_reason)i);
-	}
+	r->dirty[i] = 0;
 }
 
 void
 diag_rules_reset(struct diag_rules *r)
 {
+	size_t i;
+
 	r->chain_seen = r->conn_read = 0;
 	r->norder = 0;
-	init_findings(r);
+	for (i = 0; i < DIAG_K_N; i++)
+		if (r->dirty[i])
+			init_finding(r, i);
 	diag_rules_file_begin(r);
 }
 
@@ -630,6 +659,7 @@ diag_rules_new(int has_since, time_t since)
 		return NULL;
 	r->has_since = has_since;
 	r->since = since;
+	memset(r->dirty, 1, sizeof(r->dirty));
 	diag_rules_reset(r);
 	return r;
 }
@@ -693,9 +723,9 @@ diag_rules_merge(struct diag_rules *dst, const struct diag_rules *src)
 	dst->conn_read |= src->conn_read;
 	for (i = 0; i < DIAG_K_N; i++) {
 		s = &src->f[i];
-		d = &dst->f[i];
 		if (!s->active)
 			continue;
+		d = touch(dst, i);
 		d->active = 1;
 		d->count += s->count;
 		d->flags |= s->flags;
@@ -723,12 +753,12 @@ diag_rules_merge(struct diag_rules *dst, const struct diag_rules *src)
 void
 diag_rules_finish(struct diag_rules *r)
 {
-	struct diag_finding *cc = &r->f[DIAG_K_CLIENTCERT];
+	struct diag_finding *cc = touch(r, DIAG_K_CLIENTCERT);
 	size_t i;
 
 	/* A logged chain means verbose logging is on already. */
 	if (r->chain_seen)
-		r->f[DIAG_K_VERBOSE].active = 0;
+		touch(r, DIAG_K_VERBOSE)->active = 0;
 	/* Without the connector's log nothing is known of its verbose
 	 * logging: say which log to collect. */
 	if (!r->conn_read)

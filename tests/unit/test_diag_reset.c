@@ -84,12 +84,47 @@ test_reset_forgets(void **state)
 		assert_int_equal(fu->nev, ff->nev);
 		assert_int_equal(fu->nrejected, ff->nrejected);
 		assert_memory_equal(fu->counts, ff->counts, sizeof(fu->counts));
+		/* Every byte, the kept lines and certificates included:
+		 * a reset clears what it must, not only the counters. */
+		assert_memory_equal(fu, ff, sizeof(*fu));
 	}
 	assert_int_equal(
 	    find(used, "cert-filter-empty")->counts[DIAG_ST_DIGSIG], 7);
 	diag_file_free(a);
 	diag_file_free(b);
 	diag_rules_free(used);
+	diag_rules_free(fresh);
+}
+
+/* Findings written by a merge, not by records, are forgotten too. */
+static void
+test_reset_after_merge(void **state)
+{
+	struct diag_rules *all, *each, *fresh;
+	struct diag_file *f;
+	size_t i;
+	(void)state;
+
+	assert_non_null(all = diag_rules_new(0, 0));
+	assert_non_null(each = diag_rules_new(0, 0));
+	assert_non_null(fresh = diag_rules_new(0, 0));
+	assert_non_null(f = diag_file_new("connector.log"));
+	feed(each, f, D "SMS_Cloud_ProxyConnector.log", NULL);
+	diag_rules_merge(all, each);
+	diag_rules_merge(all, each);
+	diag_rules_finish(all);
+	assert_true(diag_rules_count(all) > 0);
+	diag_rules_reset(all);
+	feed(all, f, NULL, TOKEN);
+	feed(fresh, f, NULL, TOKEN);
+	assert_int_equal(diag_rules_count(all), 1);
+	assert_int_equal(diag_rules_count(fresh), 1);
+	for (i = 0; i < diag_rules_count(fresh); i++)
+		assert_memory_equal(diag_rules_get(all, i),
+		    diag_rules_get(fresh, i), sizeof(struct diag_finding));
+	diag_file_free(f);
+	diag_rules_free(all);
+	diag_rules_free(each);
 	diag_rules_free(fresh);
 }
 
@@ -121,6 +156,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reset_forgets),
 		cmocka_unit_test(test_reset_keeps_since),
+		cmocka_unit_test(test_reset_after_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
