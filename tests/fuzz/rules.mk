@@ -49,8 +49,20 @@ FUZZ_TARGETS += policy journal cert
 FUZZ_SEEDS_policy = $(wildcard tests/fuzz/seeds/policy/*)
 FUZZ_SEEDS_journal = $(wildcard tests/fuzz/seeds/journal/*)
 # Each cert seed is a flag byte (see fuzz_cert.c) and an openssl-made file
-# without private keys (no key is ever committed).
+# without private keys (no key is ever committed).  Campaigns (make fuzz,
+# scripts/bench-fuzz) also start from what tests/cert/mkcerts makes, keys
+# and PKCS#12 files with keys included, made afresh in build/fuzz/gen/cert
+# (the password files behind flag 4, the roots behind flag 1).
 FUZZ_SEEDS_cert = $(wildcard tests/fuzz/seeds/cert/*)
+$(FZ)/gen/cert/.made: tests/cert/mkcerts
+	@rm -rf $(FZ)/mkcerts $(@D) && mkdir -p $(@D)
+	@tests/cert/mkcerts $(FZ)/mkcerts >/dev/null 2>&1
+	@cd $(FZ)/mkcerts && for f in *.pem *.pfx *.der; do \
+	    case $$f in secret.pfx|enckey.pem) b='\004' ;; \
+	    *root*) b='\001' ;; *) b='\000' ;; esac; \
+	    { printf "$$b"; cat "$$f"; } > ../gen/cert/"$$f"; done
+	@touch $@
+fuzz-run-cert fuzz-seeds-cert: $(FZ)/gen/cert/.made
 
 # Every input a target starts from, and replays in make check.
 FUZZ_KEPT = tests/fuzz/corpus
@@ -81,7 +93,8 @@ $(FZ)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_MOCK) \
 FUZZ_TIME ?= $(FUZZ_SECONDS)
 fuzz-run-%: $(FZ)/fuzz_%
 	@mkdir -p $(FZ)/corpus/$*
-	@cp $(call fuzz_inputs,$*) $(FZ)/corpus/$*/ 2>/dev/null || true
+	@cp $(call fuzz_inputs,$*) $(wildcard $(FZ)/gen/$*/*) \
+	    $(FZ)/corpus/$*/ 2>/dev/null || true
 	@echo "fuzz: $* for $(FUZZ_TIME) s"
 	@cd $(FZ) && ./fuzz_$* -max_total_time=$(FUZZ_TIME) -timeout=10 \
 	    -rss_limit_mb=1024 -print_final_stats=0 corpus/$* 2>fuzz_$*.log \
@@ -120,7 +133,7 @@ fuzz-bin: $(FUZZ_BIN)
 fuzz-list:
 	@echo $(FUZZ_TARGETS)
 fuzz-seeds-%:
-	@echo $(call fuzz_inputs,$*)
+	@echo $(call fuzz_inputs,$*) $(wildcard $(FZ)/gen/$*/*)
 fuzz-replay: $(FUZZ_BIN)
 	@p=0; f=0; for t in $(FUZZ_TARGETS); do \
 	    if $(MAKE) --no-print-directory fuzz-replay-$$t; then \
