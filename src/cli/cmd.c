@@ -226,6 +226,32 @@ load_target(const struct cli *c, struct profile **p, struct report **rep,
 	return revert_profile(*rep, c->target, p, err);
 }
 
+/* "an apply", "a revert". */
+static const char *
+article(const char *word)
+{
+	return strchr("aeiou", word[0]) != NULL && word[0] != '\0' ? "an" :
+	    "a";
+}
+
+/* Whether a journal's run ended on its own with exit 5 (its rollback
+ * failed: its report says "failed"), rather than being killed (its report
+ * still says "in_progress", or was never written).  Best effort: an
+ * unreadable report counts as killed, which says the same "recover". */
+static int
+run_failed(const char *report_path)
+{
+	struct report *r;
+	struct cm_err e;
+	int failed;
+
+	if (report_path == NULL || report_load(report_path, &r, &e) != 0)
+		return 0;
+	failed = strcmp(r->outcome, "failed") == 0;
+	report_free(r);
+	return failed;
+}
+
 /* check and plan take no lock: they say when a run holds it, and when a
  * run was interrupted (its journal is there and nobody holds the lock).
  * Returns 1 when interrupted. */
@@ -259,9 +285,16 @@ say_machine_state(const struct cli *c, struct backend *b, FILE *out,
 		return 1;
 	}
 	report_format_time(j->started, started);
-	fprintf(to, "interrupted: a %s run was interrupted (report %s, "
-	    "started %s): the machine may be half-changed: run cmremedy "
-	    "recover\n", j->command, rpath != NULL ? rpath : "none", started);
+	if (run_failed(rpath))
+		fprintf(to, "interrupted: %s %s run could not roll back and "
+		    "ended incomplete (exit 5; report %s, started %s): the "
+		    "machine is half-changed: run cmremedy recover\n",
+		    article(j->command), j->command, rpath, started);
+	else
+		fprintf(to, "interrupted: %s %s run was interrupted (report "
+		    "%s, started %s): the machine may be half-changed: run "
+		    "cmremedy recover\n", article(j->command), j->command,
+		    rpath != NULL ? rpath : "none", started);
 	report_free(j);
 	free(rpath);
 	return 1;

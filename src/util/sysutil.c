@@ -21,6 +21,7 @@
 #include "compat.h"
 #include "compat_win32.h"
 #include "mem.h"
+#include "testhook.h"
 #include "text.h"
 
 #ifdef _WIN32
@@ -199,6 +200,9 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 		free(tmp);
 		return -1;
 	}
+	/* A kill here leaves a whole temp file beside the old one, for the
+	 * next run's sweep (sys_remove_stale_temps). */
+	testhook_step();
 #ifdef _WIN32
 	if (w32_replace(tmp, path, err) != 0) {
 		cm_remove(tmp);
@@ -216,6 +220,7 @@ sys_write_atomic(const char *path, const void *buf, size_t len,
 	}
 #endif
 	free(tmp);
+	testhook_step();
 	return 0;
 }
 
