@@ -106,6 +106,12 @@ struct backend {
 	 * no lock, no journal, the built-in allowlist.  Owned; freed by
 	 * backend_close. */
 	char *home;
+	/* 1: home is the machine's own folder, created for administrators
+	 * only (win32: SYSTEM and Administrators, a protected DACL), since
+	 * what it holds (policy.ini, the journal) decides what a run
+	 * changes.  0: home is a folder the user chose (sim:DIR), used as it
+	 * is. */
+	int home_private;
 	/* Who the machine is, recorded in reports so that revert refuses
 	 * another machine's: sim the canonical DIR; win32 "COMPUTERNAME
 	 * {MachineGuid}".  NULL: unknown (test doubles).  Owned. */

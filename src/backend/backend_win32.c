@@ -986,6 +986,7 @@ backend_win32_open(struct backend **out, struct cm_err *err)
 		w32_close(b);
 		return cm_err_nomem(err);
 	}
+	b->home_private = 1;
 	if (w32_identity(b, &b->machine, err) != 0) {
 		w32_close(b);
 		return -1;

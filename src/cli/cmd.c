@@ -320,7 +320,11 @@ prepare_machine(const struct cli *c, struct backend *b,
 	if (b->home == NULL)
 		return 0;
 	cm_err_clear(&err);
-	if (sys_mkdir_p(b->home, &err) != 0 ||
+	/* Whoever may write home may plant a journal or a policy for the
+	 * next run: it must be as trusted as the files in it. */
+	if ((b->home_private ? sys_mkdir_private(b->home, 1, &err) :
+	    sys_mkdir_p(b->home, &err)) != 0 ||
+	    fsperm_check(b->home, "machine's state folder", 0, &err) != 0 ||
 	    lock_take(b->home, c->wait_s, report_path, lock, &err) != 0) {
 		print_error(errout, &err);
 		*rc = cli_exit_for(err.kind);

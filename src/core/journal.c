@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "util/fsperm.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 
@@ -75,9 +76,12 @@ journal_read(const char *home, struct report **rep, char **report_path,
     struct cm_err *err)
 {
 	char *path = journal_path(home);
+	unsigned char *buf = NULL;
+	size_t len;
 	json_error_t je;
-	json_t *o, *r;
+	json_t *o = NULL, *r;
 	FILE *f;
+	int rc = -1;
 
 	*rep = NULL;
 	*report_path = NULL;
@@ -88,34 +92,35 @@ journal_read(const char *home, struct report **rep, char **report_path,
 		return 0;
 	}
 	fclose(f);
-	if (report_load(path, rep, err) != 0) {
+	/* Read once: the report and its "report" member come from the same
+	 * bytes.  A journal that another user wrote or may write is not
+	 * this machine's state: recover would write whatever it says. */
+	if (fsperm_check(path, "journal", 0, err) != 0 ||
+	    sys_read_file(path, &buf, &len, err) != 0 ||
+	    report_parse(path, buf, len, rep, err) != 0) {
 		/* Not the user's input but the machine's state. */
 		if (err != NULL)
 			err->kind = CM_ERR_SYSTEM;
-		free(path);
-		return -1;
+		goto out;
 	}
-	o = json_load_file(path, 0, &je);
+	o = json_loadb((const char *)buf, len, 0, &je);
 	r = o != NULL ? json_object_get(o, "report") : NULL;
 	if (o == NULL || r == NULL ||
-	    (!json_is_string(r) && !json_is_null(r))) {
+	    (!json_is_string(r) && !json_is_null(r)))
 		cm_err_set(err, CM_ERR_SYSTEM, 0, "%s: report: missing or not "
 		    "a string: not a cmremedy journal", path);
-		json_decref(o);
+	else if (json_is_string(r) &&
+	    (*report_path = text_strdup(json_string_value(r))) == NULL)
+		cm_err_nomem(err);
+	else
+		rc = 1;
+out:
+	if (rc != 1) {
 		report_free(*rep);
 		*rep = NULL;
-		free(path);
-		return -1;
-	}
-	if (json_is_string(r) &&
-	    (*report_path = text_strdup(json_string_value(r))) == NULL) {
-		json_decref(o);
-		report_free(*rep);
-		*rep = NULL;
-		free(path);
-		return cm_err_nomem(err);
 	}
 	json_decref(o);
+	free(buf);
 	free(path);
-	return 1;
+	return rc;
 }

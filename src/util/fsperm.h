@@ -6,8 +6,11 @@
  * else.  Otherwise another user could make an administrator's run change
  * what he chose, or swap a report before revert reads it.
  *
- * POSIX only: on Windows the protection is the folder's DACL (the default
- * folders are created with one); these checks pass there. */
+ * On Windows the same rule reads the owner and the DACL: the owner must be
+ * SYSTEM, Administrators, TrustedInstaller or the user running cmremedy,
+ * and no entry that applies to the object may give anyone else a right to
+ * write, delete, or change its permissions or owner (a NULL DACL, which
+ * gives everyone everything, is refused). */
 #ifndef CM_FSPERM_H
 #define CM_FSPERM_H
 

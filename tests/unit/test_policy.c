@@ -21,6 +21,7 @@
 #include "core/profile.h"
 #include "core/report.h"
 #include "util/fsperm.h"
+#include "util/sysutil.h"
 
 static char dir[] = "/tmp/cmr-test-policy-XXXXXX";
 
@@ -197,6 +198,81 @@ test_bad_journal_is_a_system_error(void **state)
 	assert_int_equal(unlink(path), 0);
 }
 
+/* A journal others may write is not trusted: recover would write what it
+ * says.  The refusal names the file and is a system error (the machine's
+ * state, not the user's input); made private again, the same bytes read. */
+static void
+test_writable_journal_refused(void **state)
+{
+	struct report r, *back = NULL;
+	struct cm_err err;
+	char path[256], *rp = NULL;
+	(void)state;
+
+	memset(&r, 0, sizeof(r));
+	r.command = "apply";
+	r.profile_name = "p";
+	r.profile_path = "p.ini";
+	r.backend = "sim:x";
+	r.machine = "/m";
+	r.outcome = "in_progress";
+	r.started = 1767225600;
+	assert_int_equal(journal_write(dir, &r, NULL, &err), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(journal_read(dir, &back, &rp, &err), -1);
+	assert_null(back);
+	assert_null(rp);
+	assert_int_equal(err.kind, CM_ERR_SYSTEM);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "writable by everyone"));
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(journal_read(dir, &back, &rp, &err), 1);
+	assert_null(rp);       /* "report": null, a run without a report */
+	assert_string_equal(back->command, "apply");
+	report_free(back);
+	assert_int_equal(journal_remove(dir, &err), 0);
+}
+
+/* A journal whose "report" member is not a string or null: refused, and
+ * nothing is handed back (no half-filled report to free twice). */
+static void
+test_journal_report_member(void **state)
+{
+	struct report r, *back = NULL;
+	struct cm_err err;
+	char path[256], *rp = NULL, *text;
+	unsigned char *buf;
+	size_t len;
+	FILE *f;
+	(void)state;
+
+	memset(&r, 0, sizeof(r));
+	r.command = "apply";
+	r.profile_name = "p";
+	r.profile_path = "p.ini";
+	r.backend = "sim:x";
+	r.machine = "/m";
+	r.outcome = "in_progress";
+	r.started = 1767225600;
+	assert_int_equal(journal_write(dir, &r, "/r/b.json", &err), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
+	assert_int_equal(sys_read_file(path, &buf, &len, &err), 0);
+	text = (char *)buf;
+	assert_non_null(strstr(text, "\"/r/b.json\""));
+	memcpy(strstr(text, "\"/r/b.json\""), "12345678901", 11);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	free(buf);
+	assert_int_equal(journal_read(dir, &back, &rp, &err), -1);
+	assert_null(back);
+	assert_null(rp);
+	assert_non_null(strstr(err.msg, "report: missing or not a string"));
+	assert_int_equal(journal_remove(dir, &err), 0);
+}
+
 /* Another process holds the lock: busy, with who holds it; released when
  * that process dies. */
 static void
@@ -330,6 +406,8 @@ main(void)
 		cmocka_unit_test(test_check_profile_names_key_and_file),
 		cmocka_unit_test(test_journal_round_trip),
 		cmocka_unit_test(test_bad_journal_is_a_system_error),
+		cmocka_unit_test(test_writable_journal_refused),
+		cmocka_unit_test(test_journal_report_member),
 		cmocka_unit_test(test_lock_against_another_process),
 		cmocka_unit_test(test_plan_recover_rules),
 		cmocka_unit_test(test_fsperm),

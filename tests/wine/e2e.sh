@@ -187,6 +187,87 @@ concurrent_applies_restart_once() {
 	[ "$(regdw "$CONN" VerboseLogging)" = 0x1 ] || fail_msg "value not 1"
 	[ ! -e "$CMREMEDY_STATE_DIR/cmremedy.journal" ] || fail_msg "journal left"
 }
+# Issue 8 on the real SCM: the PE killed (TerminateProcess, the test hook)
+# at every step of an apply; each time check must not say compliant while
+# the journal is there, and recover (odd steps) or apply (even) must leave
+# the value as the running service read it at its last start, everything
+# running.
+kill_every_step_real_scm() {
+	local n=1 tried=0 rc v want journal=$CMREMEDY_STATE_DIR/cmremedy.journal
+	fake_conf StopMs 100; fake_conf StartMs 100
+	while [ "$n" -lt 60 ]; do
+		# The service must run with the value the registry holds.
+		set_verbose 0
+		if [ "$(last_start | cut -d' ' -f2)" != 0 ]; then
+			wine sc stop CMTEST_DEP >/dev/null; svc_wait CMTEST_DEP 1
+			wine sc stop SMS_EXECUTIVE >/dev/null
+			svc_wait SMS_EXECUTIVE 1
+		fi
+		svc_running SMS_EXECUTIVE; svc_running CMTEST_DEP
+		rc=0
+		CMREMEDY_TEST_KILL_AT=$n wine "$CM" apply "$FAST" --backend win32 \
+		    --report "$WORK/wk$n.json" >/dev/null 2>&1 || rc=$?
+		[ "$rc" -eq 137 ] || break
+		tried=$((tried + 1))
+		if [ -e "$journal" ]; then
+			cm check "$FAST" --backend win32; expect_rc 1
+			echo "$OUT" | grep -q "^interrupted: an apply run was interrupted (report .*wk$n.json" ||
+			    fail_msg "step $n: check said $OUT"
+		fi
+		if [ $((n % 2)) -eq 1 ]; then
+			cm recover --backend win32 --report "$WORK/wkr$n.json"
+			want=0x0
+		else
+			cm apply "$FAST" --backend win32 --report "$WORK/wka$n.json"
+			want=0x1
+		fi
+		expect_rc 0
+		v=$(regdw "$CONN" VerboseLogging)
+		# recover after a kill past the commit point finds nothing:
+		# the run was done.
+		[ "$v" = "$want" ] || { [ "$want" = 0x0 ] && [ "$v" = 0x1 ] &&
+		    [ ! -e "$journal" ] && [ "$OUT" = "nothing to recover" ]; } ||
+		    fail_msg "step $n: value $v, expected $want ($OUT)"
+		svc_wait SMS_EXECUTIVE 4; svc_wait CMTEST_DEP 4
+		[ "$(last_start | cut -d' ' -f2)" = "${v#0x}" ] ||
+		    fail_msg "step $n: the service runs with verbose=$(last_start), the registry holds $v"
+		[ ! -e "$journal" ] || fail_msg "step $n: journal left"
+		n=$((n + 1))
+	done
+	fake_conf StopMs 300; fake_conf StartMs 300
+	[ "$rc" -eq 0 ] || fail_msg "the run without a kill exited $rc"
+	[ "$tried" -ge 8 ] || fail_msg "only $tried steps"
+	echo "    $tried kill points on the real SCM, $tried recovered"
+}
+# sshd's StrictModes on Windows (util/fsperm.c reads the owner and the
+# DACL).  Wine gives a file without a stored security descriptor one made
+# from its Unix mode, o+w being an Everyone entry with write rights: the
+# PE must refuse such a policy.ini and profile, change nothing, and make
+# the machine's state folder private again.
+windows_strictmodes() {
+	local pol=$CMREMEDY_STATE_DIR/policy.ini
+	set_verbose 0
+	chmod 666 "$pol"
+	cm apply "$ON" --backend win32 --report "$WORK/sm1.json"
+	chmod 644 "$pol"
+	expect_rc 2
+	grep -q 'the policy file is writable by Everyone' "$WORK/stderr" ||
+	    fail_msg "$(cat "$WORK/stderr")"
+	cp "$ON" "$WORK/open.ini"; chmod 666 "$WORK/open.ini"
+	cm apply "$WORK/open.ini" --backend win32 --report "$WORK/sm2.json"
+	expect_rc 2
+	grep -q 'the profile is writable by Everyone' "$WORK/stderr" ||
+	    fail_msg "$(cat "$WORK/stderr")"
+	[ "$(regdw "$CONN" VerboseLogging)" = 0x0 ] || fail_msg "value changed"
+	[ ! -e "$WORK/sm1.json" ] && [ ! -e "$WORK/sm2.json" ] ||
+	    fail_msg "a refused run wrote a report"
+	chmod 777 "$CMREMEDY_STATE_DIR"
+	cm apply "$OFF" --backend win32 --report "$WORK/sm3.json"; expect_rc 0
+	case $(stat -c %a "$CMREMEDY_STATE_DIR") in
+	*[2367]) chmod 700 "$CMREMEDY_STATE_DIR"
+		 fail_msg "state folder left open" ;;
+	esac
+}
 hang_on_stop_rolls_back() {
 	local t0 t1 r=$WORK/hang.json
 	set_verbose 0; fake_conf HangOnStopMs 4000
@@ -425,6 +506,10 @@ t "two concurrent applies on the real SCM: one change, one restart" \
     concurrent_applies_restart_once
 t "the .reg backup imports with wine reg import" backup_imports_with_reg
 t "a wine reg export file reads with our reader" reg_export_reads
+t "kill at every step of apply (real SCM), then check and recover/apply" \
+    kill_every_step_real_scm
+t "StrictModes: policy.ini or profile writable by Everyone refused (exit 2)" \
+    windows_strictmodes
 t "hang on stop: exit 4 in time, value back" hang_on_stop_rolls_back
 t "fail on start: exit 4, value back, service running" \
     fail_on_start_rolls_back
