@@ -199,8 +199,9 @@ kill_every_step_real_scm() {
 		# The service must run with the value the registry holds.
 		set_verbose 0
 		if [ "$(last_start | cut -d' ' -f2)" != 0 ]; then
-			wine sc stop CMTEST_DEP >/dev/null; svc_wait CMTEST_DEP 1
-			wine sc stop SMS_EXECUTIVE >/dev/null
+			wine sc stop CMTEST_DEP >/dev/null 2>&1 || true
+			svc_wait CMTEST_DEP 1
+			wine sc stop SMS_EXECUTIVE >/dev/null 2>&1 || true
 			svc_wait SMS_EXECUTIVE 1
 		fi
 		svc_running SMS_EXECUTIVE; svc_running CMTEST_DEP
