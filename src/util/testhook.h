@@ -8,7 +8,8 @@
  * each service stop and start, final report), and every file replace
  * calls it twice (sysutil.h: the temp file written but not yet renamed,
  * and renamed), so a test can interrupt an apply, its rollback, a revert
- * or a recover at every step down to the system call that commits it.  Unset or not a number: testhook_step does nothing.
+ * or a recover at every step down to the system call that commits it.
+ * Unset or not a number: testhook_step does nothing.
  * The only place below main that ends the process, and only on request. */
 #ifndef CM_TESTHOOK_H
 #define CM_TESTHOOK_H
