@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
 /* fsperm.c - see fsperm.h. */
+#define _XOPEN_SOURCE 700   /* getpwent() */
 #include "fsperm.h"
 
 #include <errno.h>
@@ -12,6 +13,9 @@
 #include "compat_win32.h"
 #include <aclapi.h>
 #include <sddl.h>
+#else
+#include <grp.h>
+#include <pwd.h>
 #endif
 
 /* The sticky bit is XSI, not in plain POSIX headers; its value is fixed
@@ -153,6 +157,41 @@ fsperm_check(const char *path, const char *what, int flags,
 	return rc;
 }
 #else
+/* Whether group gid is the user private group of uid (Debian, Red Hat:
+ * each user has a group of his own, and umask 002 makes files writable by
+ * it): uid is its only member, as its primary group and in its member
+ * list, and no other account has it as primary group.  A group with no
+ * member at all (setgid programs use those) is not.  The same rule as
+ * Debian's sshd applies to StrictModes. */
+static int
+private_group(gid_t gid, uid_t uid)
+{
+	struct passwd *pw, *owner;
+	struct group *gr;
+	int members = 0, foreign = 0;
+	char *name;
+
+	if ((gr = getgrgid(gid)) == NULL || (owner = getpwuid(uid)) == NULL ||
+	    (name = strdup(owner->pw_name)) == NULL)
+		return 0;
+	/* getpwuid's and getgrgid's results live in static storage that
+	 * the loop below overwrites: compare the member list first. */
+	if (gr->gr_mem[0] != NULL) {
+		members++;
+		foreign = strcmp(gr->gr_mem[0], name) != 0 ||
+		    gr->gr_mem[1] != NULL;
+	}
+	setpwent();
+	while (!foreign && (pw = getpwent()) != NULL)
+		if (pw->pw_gid == gid) {
+			members++;
+			foreign = pw->pw_uid != uid;
+		}
+	endpwent();
+	free(name);
+	return members > 0 && !foreign;
+}
+
 int
 fsperm_check(const char *path, const char *what, int flags,
     struct cm_err *err)
@@ -166,6 +205,9 @@ fsperm_check(const char *path, const char *what, int flags,
 		    "user id %lu, neither root nor you: refusing to trust it "
 		    "(as sshd's StrictModes does)", path, what,
 		    (unsigned long)st.st_uid);
+	if ((st.st_mode & 002) == 0 && (st.st_mode & 020) != 0 &&
+	    private_group(st.st_gid, st.st_uid))
+		return 0;
 	if ((st.st_mode & 022) != 0 && !((flags & FSPERM_STICKY_OK) &&
 	    S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)))
 		return cm_err_set(err, CM_ERR_INPUT, 0, "%s: the %s is "

@@ -3,7 +3,8 @@
  * what cmremedy reads as instructions (a profile, a report to revert, the
  * machine's policy) or writes records into (the reports folder) must be
  * owned by root or by the user running cmremedy, and writable by no one
- * else.  Otherwise another user could make an administrator's run change
+ * else (a group that is its owner's user private group, with no other
+ * member, counts as no one else, as in Debian's sshd).  Otherwise another user could make an administrator's run change
  * what he chose, or swap a report before revert reads it.
  *
  * On Windows the same rule reads the owner and the DACL: the owner must be

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -375,6 +377,8 @@ test_fsperm(void **state)
 {
 	char path[256];
 	struct cm_err err;
+	struct group *gr;
+	struct passwd *pw;
 	FILE *f;
 	(void)state;
 
@@ -385,8 +389,32 @@ test_fsperm(void **state)
 	assert_int_equal(chmod(path, 0644), 0);
 	assert_int_equal(fsperm_check(path, "profile", 0, &err), 0);
 	assert_int_equal(chmod(path, 0664), 0);
-	assert_int_equal(fsperm_check(path, "profile", 0, &err), -1);
-	assert_non_null(strstr(err.msg, "writable by its group (mode 0664)"));
+	if (geteuid() == 0 && (gr = getgrnam("staff")) != NULL &&
+	    (pw = getpwnam("nobody")) != NULL) {
+		/* root's own group (Debian: no other member, no other
+		 * account's primary group) is his user private group. */
+		assert_int_equal(chown(path, 0, 0), 0);
+		assert_int_equal(fsperm_check(path, "profile", 0, &err), 0);
+		/* A group with no member at all is not private. */
+		assert_int_equal(chown(path, 0, gr->gr_gid), 0);
+		assert_int_equal(fsperm_check(path, "profile", 0, &err), -1);
+		assert_non_null(strstr(err.msg,
+		    "writable by its group (mode 0664)"));
+		/* nobody's primary group: another account's. */
+		assert_int_equal(chown(path, 0, pw->pw_gid), 0);
+		assert_int_equal(fsperm_check(path, "profile", 0, &err), -1);
+		/* ... even when that account owns the file: it is not root
+		 * nor the caller. */
+		assert_int_equal(chown(path, pw->pw_uid, pw->pw_gid), 0);
+		assert_int_equal(fsperm_check(path, "profile", 0, &err), -1);
+		assert_non_null(strstr(err.msg, "neither root nor you"));
+		assert_int_equal(chown(path, 0, 0), 0);
+		/* World-writable is never private. */
+		assert_int_equal(chmod(path, 0666), 0);
+		assert_int_equal(fsperm_check(path, "profile", 0, &err), -1);
+	} else
+		print_message("group cases skipped: not root or no staff "
+		    "group / nobody account\n");
 	assert_int_equal(chmod(path, 0646), 0);
 	assert_int_equal(fsperm_check(path, "profile", 0, &err), -1);
 	assert_non_null(strstr(err.msg, "writable by everyone"));
