@@ -4,8 +4,9 @@
  * machine's policy) or writes records into (the reports folder) must be
  * owned by root or by the user running cmremedy, and writable by no one
  * else (a group that is its owner's user private group, with no other
- * member, counts as no one else, as in Debian's sshd).  Otherwise another user could make an administrator's run change
- * what he chose, or swap a report before revert reads it.
+ * member, counts as no one else, as in Debian's sshd).  Otherwise
+ * another user could make an administrator's run change what he chose, or
+ * swap a report before revert reads it.
  *
  * On Windows the same rule reads the owner and the DACL: the owner must be
  * SYSTEM, Administrators, TrustedInstaller or the user running cmremedy,
