@@ -77,23 +77,27 @@ close_interrupted(const char *path, const char *recover_report)
 {
 	struct report *r;
 	struct cm_err e;
-	char msg[CM_ERR_MSG_MAX];
+	struct strbuf msg = { NULL, 0, 0, 0 };
 
 	if (path == NULL || report_load(path, &r, &e) != 0)
 		return;
+	/* "changed" too: a run killed after its final report but before
+	 * its commit point (the journal's removal) was undone all the
+	 * same. */
 	if (strcmp(r->outcome, "in_progress") == 0 ||
-	    strcmp(r->outcome, "failed") == 0) {
-		snprintf(msg, sizeof(msg), "the run was interrupted; cmremedy "
-		    "recover put every value and service back as before%s%s",
-		    recover_report ? " (report " : "",
-		    recover_report ? recover_report : "");
+	    strcmp(r->outcome, "failed") == 0 ||
+	    strcmp(r->outcome, "changed") == 0) {
+		strbuf_puts(&msg, "the run was interrupted; cmremedy recover "
+		    "put every value and service back as before");
 		if (recover_report != NULL)
-			strncat(msg, ")", sizeof(msg) - strlen(msg) - 1);
+			strbuf_printf(&msg, " (report %s)", recover_report);
 		r->outcome = "rolled_back";
 		r->finished = time(NULL);
-		if (report_add_error(r, "interrupted", msg) == 0)
+		if (!msg.failed &&
+		    report_add_error(r, "interrupted", msg.s) == 0)
 			(void)report_write(r, path, &e);
 	}
+	strbuf_free(&msg);
 	report_free(r);
 }
 
