@@ -4,6 +4,7 @@
  * call fails (the machine ends as before) or when the rollback fails too
  * (the report says exactly what is left). */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "core/apply.h"
@@ -1134,6 +1137,275 @@ test_own_key_not_removable_is_the_error(void **state)
 	mock_clear(&m);
 }
 
+/* The profile's only setting lives in a key the run creates, and the
+ * start fails: the rollback removes every level it created, also for the
+ * first setting of the profile. */
+static void
+test_rollback_removes_first_setting_keys(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_new("t.ini", "first");
+	struct profile_service *sv;
+	struct report *rep;
+	(void)state;
+
+	add_setting(p, NEWKEY, "Level", REGVIEW_64, 7);
+	sv = profile_add_service(p);
+	sv->name = strdup("SMS_EXECUTIVE");
+	sv->stop_timeout_ms = sv->start_timeout_ms = 1000;
+	machine_kb(&m);
+	m.services[0].fail_start = 1;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_ROLLED_BACK);
+	assert_int_equal(rep->settings[0].keys_created, 3);
+	assert_null(mock_find(&m, NEWKEY, "Level", REGVIEW_64));
+	assert_false(mock_key_present(&m, NEWKEY, REGVIEW_64));
+	assert_false(mock_key_present(&m, "HKLM\\SOFTWARE\\Contoso",
+	    REGVIEW_64));
+	assert_string_equal(rep->settings[0].state, "restored");
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* Whether the report has an error of step whose message contains text. */
+static int
+has_error(const struct report *rep, const char *step, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nerrors; i++)
+		if (strcmp(rep->errors[i].step, step) == 0 &&
+		    strstr(rep->errors[i].message, text) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Counts the calls in a mock log up to and including the last one that
+ * is op (e.g. "start:SMS_DEP "). */
+static unsigned
+calls_through_last(const char *log, const char *op)
+{
+	const char *last = NULL, *q;
+	unsigned n = 0;
+
+	for (q = strstr(log, op); q != NULL; q = strstr(q + 1, op))
+		last = q;
+	assert_non_null(last);
+	for (q = log; q <= last; q++)
+		n += *q == ' ';
+	return n + 1;
+}
+
+/* SMS_EXECUTIVE hangs stopping, so its stopped dependent cannot start
+ * again: the rollback reports that start's own failure and then the
+ * dependent's state as read, or that it could not be read. */
+static void
+test_rollback_names_a_dependent_left_stopped(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	unsigned n;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[0].hang_stop = 1;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_FAILED);
+	assert_true(has_error(rep, "rollback",
+	    "SMS_DEP: dependency not running"));
+	assert_true(has_error(rep, "rollback", "dependent SMS_DEP of "
+	    "SMS_EXECUTIVE is stopped, not running as before"));
+	assert_false(has_error(rep, "rollback", "state unknown"));
+	n = calls_through_last(m.log, "start:SMS_DEP ");
+	report_free(rep);
+	mock_clear(&m);
+
+	/* The same, but from that start on every call fails: the query
+	 * too, so the dependent's state is unknown. */
+	machine_kb(&m);
+	m.services[0].hang_stop = 1;
+	m.fail_at = n;
+	m.fail_after = 1;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_FAILED);
+	assert_true(has_error(rep, "rollback", "injected failure"));
+	assert_true(has_error(rep, "rollback", "dependent SMS_DEP of "
+	    "SMS_EXECUTIVE: state unknown, not known to run as before"));
+	assert_false(has_error(rep, "rollback", "is stopped"));
+	assert_int_equal(mock_service(&m, "SMS_DEP")->state, SVC_STOPPED);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* A dependent's stop fails: the restart stops there, with that error (not
+ * a later one), and the rollback starts nothing that was not stopped. */
+static void
+test_dependent_stop_failing_is_the_error(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	struct apply_opts o;
+	struct cm_err err;
+	unsigned n;
+	(void)state;
+
+	machine_kb(&m);
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
+	n = calls_through_last(m.log, "stop:SMS_DEP ");
+	report_free(rep);
+	mock_clear(&m);
+
+	machine_kb(&m);
+	m.fail_at = n;
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_ROLLED_BACK);
+	assert_non_null(strstr(err.msg, "injected failure"));
+	assert_non_null(strstr(err.msg, "(stop SMS_DEP)"));
+	assert_string_equal(rep->errors[0].step, "restart");
+	assert_string_equal(rep->errors[0].message, err.msg);
+	assert_null(strstr(m.log, "stop:SMS_EXECUTIVE"));
+	assert_string_equal(rep->services[0].action, "none");
+	assert_string_equal(rep->services[0].state, "not_stopped");
+	assert_int_equal(verbose(&m), 0);
+	assert_int_equal(mock_service(&m, "SMS_EXECUTIVE")->pid, 4242);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* recover runs apply over the journal the interrupted run left: that
+ * journal goes at the commit point of a run that succeeded, and stays
+ * when the run was rolled back (the next recover tries again). */
+static void
+test_recover_keeps_journal_unless_done(void **state)
+{
+	static const int fails[] = { 0, 1 };
+	static const enum apply_result want[] = { APPLY_CHANGED,
+	    APPLY_ROLLED_BACK };
+	size_t k;
+	(void)state;
+
+	for (k = 0; k < 2; k++) {
+		char dir[] = "/tmp/cmr-journal-XXXXXX", path[64];
+		struct mock_machine m;
+		struct profile *p = profile_kb(0);
+		struct backend *b;
+		struct report *rep;
+		struct apply_opts o;
+		struct cm_err err;
+		FILE *f;
+
+		assert_non_null(mkdtemp(dir));
+		snprintf(path, sizeof(path), "%s/cmremedy.journal", dir);
+		assert_non_null(f = fopen(path, "w"));
+		fputs("{}\n", f);
+		fclose(f);
+		machine_kb(&m);
+		m.services[0].fail_start = fails[k];
+		b = mock_backend(&m);
+		b->home = strdup(dir);
+		memset(&o, 0, sizeof(o));
+		o.command = "recover";
+		o.journal_exists = 1;
+		assert_int_equal(apply_run(b, p, &o, &rep, &err), want[k]);
+		backend_close(b);
+		/* Gone after the change, kept after the rollback. */
+		assert_int_equal(access(path, F_OK) == 0, k == 1);
+		(void)remove(path);
+		assert_int_equal(rmdir(dir), 0);
+		report_free(rep);
+		profile_free(p);
+		mock_clear(&m);
+	}
+}
+
+/* Logs each call to the pipe whose write end is in ctx, as it happens:
+ * the log outlives a child killed mid-run. */
+static void
+log_to_pipe(struct mock_machine *m, const char *op, const char *arg)
+{
+	char line[96];
+	int n = snprintf(line, sizeof(line), "%s:%s ", op, arg);
+
+	assert_true(write(*(int *)m->ctx, line, (size_t)n) == n);
+}
+
+/* CMREMEDY_TEST_KILL_AT=N kills apply at its Nth step (tests/safe relies
+ * on it): one step after the journal and after each change to the
+ * machine, in order, then the final report; past them, no kill. */
+static void
+test_kill_points_follow_each_change(void **state)
+{
+	static const char *const ends[] = { "", "write:VerboseLogging ",
+	    "stop:SMS_DEP ", "stop:SMS_EXECUTIVE ", "start:SMS_EXECUTIVE ",
+	    "start:SMS_DEP ", "query:SMS_EXECUTIVE " };
+	struct profile *p = profile_kb(0);
+	size_t k;
+	(void)state;
+
+	for (k = 0; k <= 7; k++) {
+		char dir[] = "/tmp/cmr-kill-XXXXXX", jpath[64], log[4096];
+		int fd[2], status;
+		ssize_t got;
+		size_t len = 0;
+		pid_t pid;
+
+		assert_non_null(mkdtemp(dir));
+		assert_int_equal(pipe(fd), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct mock_machine m;
+			struct backend *b;
+			struct report *rep;
+			struct apply_opts o;
+			struct cm_err err;
+			char at[8];
+
+			close(fd[0]);
+			machine_kb(&m);
+			m.on_call = log_to_pipe;
+			m.ctx = &fd[1];
+			b = mock_backend(&m);
+			b->home = strdup(dir);
+			memset(&o, 0, sizeof(o));
+			o.command = "apply";
+			snprintf(at, sizeof(at), "%zu", k + 1);
+			setenv("CMREMEDY_TEST_KILL_AT", at, 1);
+			_exit(apply_run(b, p, &o, &rep, &err) ==
+			    APPLY_CHANGED ? 0 : 1);
+		}
+		close(fd[1]);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		while ((got = read(fd[0], log + len, sizeof(log) - 1 - len)) >
+		    0)
+			len += (size_t)got;
+		close(fd[0]);
+		log[len] = '\0';
+		snprintf(jpath, sizeof(jpath), "%s/cmremedy.journal", dir);
+		if (k == 7) {
+			/* Every step passed: the run completed, committed. */
+			assert_true(WIFEXITED(status));
+			assert_int_equal(WEXITSTATUS(status), 0);
+			assert_int_not_equal(access(jpath, F_OK), 0);
+		} else {
+			assert_true(WIFSIGNALED(status));
+			assert_int_equal(WTERMSIG(status), SIGKILL);
+			assert_int_equal(access(jpath, F_OK), 0);
+			assert_true(len >= strlen(ends[k]));
+			assert_string_equal(log + len - strlen(ends[k]),
+			    ends[k]);
+			/* The journal step comes before the first write. */
+			assert_int_equal(strstr(log, "write:") != NULL, k > 0);
+			assert_int_equal(remove(jpath), 0);
+		}
+		assert_int_equal(rmdir(dir), 0);
+	}
+	profile_free(p);
+}
+
 int
 main(void)
 {
@@ -1171,6 +1443,11 @@ main(void)
 		cmocka_unit_test(test_unrestored_delete_is_reported_changed),
 		cmocka_unit_test(test_unrestored_value_is_reported_changed),
 		cmocka_unit_test(test_own_key_not_removable_is_the_error),
+		cmocka_unit_test(test_rollback_removes_first_setting_keys),
+		cmocka_unit_test(test_rollback_names_a_dependent_left_stopped),
+		cmocka_unit_test(test_dependent_stop_failing_is_the_error),
+		cmocka_unit_test(test_recover_keeps_journal_unless_done),
+		cmocka_unit_test(test_kill_points_follow_each_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

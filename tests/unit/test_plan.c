@@ -381,6 +381,69 @@ test_action_names(void **state)
 	assert_string_equal(service_action_name(SVCACT_RESTART), "restart");
 }
 
+/* recover (from a journal) brings each service back as it was before the
+ * interrupted run: started when it ran and is now down, restarted when it
+ * runs as another process than the journal's; such restarts count in
+ * restarts only when no setting changes (a change restarts anyway). */
+static void
+test_recover_restarts(void **state)
+{
+	static const struct {
+		int recover, running;
+		unsigned long pid;        /* the journal's; observed is 10 */
+		enum svc_state st;
+		long val;                 /* setting 0's data (1: compliant) */
+		enum service_action want;
+		size_t restarts;
+		const char *reason;
+	} c[] = {
+		{ 1, 1, 0, SVC_STOPPED, 1, SVCACT_RESTART, 1,
+		    "ran before the interrupted run, is not running now" },
+		{ 1, 1, 0, SVC_STOP_PENDING, 1, SVCACT_RESTART, 1,
+		    "ran before the interrupted run, is not running now" },
+		{ 1, 1, 0, SVC_STOPPED, 0, SVCACT_RESTART, 0,
+		    "ran before the interrupted run, is not running now" },
+		{ 1, 0, 0, SVC_STOPPED, 1, SVCACT_NONE, 0, "nothing changed" },
+		{ 0, 1, 0, SVC_STOPPED, 1, SVCACT_NONE, 0, "nothing changed" },
+		{ 1, 1, 7, SVC_RUNNING, 1, SVCACT_RESTART, 1,
+		    "the interrupted run restarted it, perhaps with its "
+		    "values" },
+		{ 1, 1, 7, SVC_RUNNING, 0, SVCACT_RESTART, 0,
+		    "the interrupted run restarted it, perhaps with its "
+		    "values" },
+		{ 1, 1, 10, SVC_RUNNING, 1, SVCACT_NONE, 0,
+		    "nothing changed" },
+		/* 0: any process (a dependent only has to run) */
+		{ 1, 1, 0, SVC_RUNNING, 1, SVCACT_NONE, 0, "nothing changed" },
+		{ 0, 1, 7, SVC_RUNNING, 1, SVCACT_NONE, 0, "nothing changed" },
+	};
+	size_t k;
+	(void)state;
+
+	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		struct profile *p = mk_profile(1, 0);
+		struct observation o;
+		struct plan pl;
+		struct cm_err err;
+		long vals[1];
+
+		vals[0] = c[k].val;
+		p->services[0].recover = c[k].recover;
+		p->services[0].recover_running = c[k].running;
+		p->services[0].recover_pid = c[k].pid;
+		mk_obs(&o, vals, 1, c[k].st);
+		o.services[0].status.pid = 10;
+		assert_int_equal(plan_build(p, &o, PLAN_APPLY, &pl, &err), 0);
+		assert_int_equal(pl.changes, c[k].val != 1);
+		assert_int_equal(pl.services[0].action, c[k].want);
+		assert_int_equal(pl.restarts, c[k].restarts);
+		assert_string_equal(pl.services[0].reason, c[k].reason);
+		plan_free(&pl);
+		observation_free(&o);
+		profile_free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -398,6 +461,7 @@ main(void)
 		cmocka_unit_test(test_not_stopped_services_restart),
 		cmocka_unit_test(test_action_names),
 		cmocka_unit_test(test_plan_free_twice),
+		cmocka_unit_test(test_recover_restarts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
