@@ -739,6 +739,88 @@ test_second_chain_has_its_own_failures(void **state)
 	free_files();
 }
 
+/* The legacy format's record of component comp. */
+#define LEG(msg, comp) msg "  $$<" comp "><01-02-2026 08:15:01.900+480>" \
+	"<thread=6124 (0x17EC)>\n"
+
+/* A one-character message id is an id too: the request it names counts
+ * once however many lines log it. */
+static void
+test_one_character_message_id(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "SMS_Cloud_ProxyConnector.log",
+	    CMT("Received response https://mp/SMS_MP/x for message 7: "
+	    "HTTP/1.1 403 CMGConnector_Clientcertificaterequired", "1:00:00")
+	    CMT("Received response https://mp/SMS_MP/y for message 7: "
+	    "HTTP/1.1 403 CMGConnector_Clientcertificaterequired", "1:00:01")
+	    CMT("Received response https://mp/SMS_MP/x for message 8: "
+	    "HTTP/1.1 403 CMGConnector_Clientcertificaterequired", "1:00:02"));
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cmg-client-cert-required", NULL));
+	assert_int_equal(fd->count, 2);
+	diag_rules_free(r);
+	free_files();
+}
+
+/* A count is read by its first nine digits at most: longer ones cannot
+ * overflow, and a nine-digit one is read whole. */
+static void
+test_long_counts_read_by_nine_digits(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "SMS_Cloud_ProxyConnector.log",
+	    CMT("Filtered cert count with digital signature: 1000000000",
+	    "1:00:00")
+	    CMT("Filtered cert count with allowed root CA: 999999999",
+	    "1:00:01")
+	    CMT("Filtered cert count with private key: 0", "1:00:02"));
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cert-filter-empty", NULL));
+	assert_int_equal(fd->counts[DIAG_ST_DIGSIG], 100000000);
+	assert_int_equal(fd->counts[DIAG_ST_ROOTCA], 999999999);
+	assert_int_equal(fd->counts[DIAG_ST_PRIVKEY], 0);
+	diag_rules_free(r);
+	free_files();
+}
+
+/* Outside a file named like the connector's log, a record is the
+ * connector's by its component: its 403 is evidence that verbose logging
+ * is off; another component's is not. */
+static void
+test_connector_known_by_component(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "proxy.log", LEG("Web exception for message 5BB2: "
+	    "System.Net.WebException: The remote server returned an error: "
+	    "(403) Forbidden.", "SMS_CLOUD_PROXYCONNECTOR"));
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "verbose-logging-needed", NULL));
+	assert_int_equal(fd->count, 1);
+	diag_rules_free(r);
+	free_files();
+
+	r = rules_new(NULL);
+	feed_text(r, "proxy.log", LEG("Web exception for message 5BB2: "
+	    "System.Net.WebException: The remote server returned an error: "
+	    "(403) Forbidden.", "SMS_CLOUD_PROXYCONNECTOR_X"));
+	feed_text(r, "other.log", LEG("Web exception for message 5BB3: "
+	    "(403) Forbidden.", "SMS_EXECUTIVE"));
+	diag_rules_finish(r);
+	assert_null(find(r, "verbose-logging-needed", NULL));
+	diag_rules_free(r);
+	free_files();
+}
+
 int
 main(void)
 {
@@ -762,6 +844,9 @@ main(void)
 		cmocka_unit_test(test_requests_by_whole_message_id),
 		cmocka_unit_test(test_merge_counts_clients_that_do_not_fit),
 		cmocka_unit_test(test_second_chain_has_its_own_failures),
+		cmocka_unit_test(test_one_character_message_id),
+		cmocka_unit_test(test_long_counts_read_by_nine_digits),
+		cmocka_unit_test(test_connector_known_by_component),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
