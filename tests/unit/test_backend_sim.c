@@ -1514,6 +1514,73 @@ test_unwritable_services_file(void **state)
 	assert_int_equal(query(m, "S").state, SVC_RUNNING);
 }
 
+/* A UTF-8 byte order mark right before the first section is not part of
+ * its header (Notepad writes one). */
+static void
+test_bom_before_the_first_section(void **state)
+{
+	struct machine *m = *state;
+	struct svc_status st;
+
+	put_text(m->svc, "\xEF\xBB\xBF[A]\nstate = running\npid = 5\n"
+	    "[B]\nstate = stopped\n");
+	open_m(m);
+	st = query(m, "A");
+	assert_int_equal(st.state, SVC_RUNNING);
+	assert_int_equal(st.pid, 5);
+	assert_int_equal(query(m, "B").state, SVC_STOPPED);
+}
+
+/* stop_ms is the stop's time and start_ms the start's, each its own. */
+static void
+test_stop_and_start_take_their_own_time(void **state)
+{
+	struct machine *m = *state;
+	struct svc_status st;
+
+	put_text(m->svc, "[S]\nstate = running\npid = 9\nstop_ms = 0\n"
+	    "start_ms = 3600000\n"
+	    "[T]\nstate = running\npid = 11\nstop_ms = 3600000\n"
+	    "start_ms = 0\n");
+	open_m(m);
+	assert_int_equal(m->b->ops->svc_stop(m->b, "S", 20, &st, &m->err), 0);
+	assert_int_equal(st.state, SVC_STOPPED);
+	assert_int_equal(m->b->ops->svc_start(m->b, "S", 20, &st, &m->err),
+	    -1);
+	assert_int_equal(m->err.kind, CM_ERR_TIMEOUT);
+	assert_int_equal(st.state, SVC_START_PENDING);
+	assert_int_equal(m->b->ops->svc_stop(m->b, "T", 20, &st, &m->err),
+	    -1);
+	assert_int_equal(m->err.kind, CM_ERR_TIMEOUT);
+	assert_int_equal(st.state, SVC_STOP_PENDING);
+}
+
+/* A pending service whose deadline passed has arrived: the next write of
+ * the file (here another service's start) records its new state and
+ * drops its deadline. */
+static void
+test_overdue_transition_is_written_without_deadline(void **state)
+{
+	struct machine *m = *state;
+	unsigned char *buf;
+	size_t len;
+
+	put_text(m->svc, "[S]\nstate = running\npid = 9\nstop_ms = 30\n"
+	    "[T]\nstate = stopped\n");
+	open_m(m);
+	assert_int_equal(stop(m, "S", 5), -1);
+	buf = slurp(m->svc, &len);
+	assert_non_null(strstr((char *)buf, "deadline = "));
+	free(buf);
+	sys_sleep_ms(40);
+	assert_int_equal(start(m, "T", 1000), 0);
+	buf = slurp(m->svc, &len);
+	assert_null(strstr((char *)buf, "deadline"));
+	assert_non_null(strstr((char *)buf, "[S]\nstate = stopped\n"));
+	free(buf);
+	assert_int_equal(query(m, "S").state, SVC_STOPPED);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1554,6 +1621,9 @@ main(void)
 		T(test_inserted_line_ends_like_the_first),
 		T(test_cycle_before_an_independent_service),
 		T(test_unwritable_services_file),
+		T(test_bom_before_the_first_section),
+		T(test_stop_and_start_take_their_own_time),
+		T(test_overdue_transition_is_written_without_deadline),
 		cmocka_unit_test(test_sample_utf16_is_the_utf8_source),
 		cmocka_unit_test(test_simsvc_open_missing),
 	};
