@@ -821,6 +821,42 @@ test_connector_known_by_component(void **state)
 	free_files();
 }
 
+/* Evidence that fits is kept byte for byte, also when the log's own text
+ * ends in a character cut short: only a cut made here is trimmed. */
+static void
+test_evidence_that_fits_is_kept_whole(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "t.log", CMT("CMGService_Invalid_Token \xe2\x82",
+	    "1:00:00"));
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cmg-token-invalid", NULL));
+	assert_string_equal(fd->ev[0].text,
+	    "CMGService_Invalid_Token \xe2\x82");
+	diag_rules_free(r);
+	free_files();
+}
+
+/* diag_rules_get past the last finding is NULL, not a finding. */
+static void
+test_get_past_the_end_is_null(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	(void)state;
+
+	feed_text(r, "t.log", CMT("CMGService_Invalid_Token", "1:00:00"));
+	diag_rules_finish(r);
+	assert_int_equal(diag_rules_count(r), 1);
+	assert_non_null(diag_rules_get(r, 0));
+	assert_null(diag_rules_get(r, 1));
+	assert_null(diag_rules_get(r, 2));
+	diag_rules_free(r);
+	free_files();
+}
+
 int
 main(void)
 {
@@ -847,6 +883,8 @@ main(void)
 		cmocka_unit_test(test_one_character_message_id),
 		cmocka_unit_test(test_long_counts_read_by_nine_digits),
 		cmocka_unit_test(test_connector_known_by_component),
+		cmocka_unit_test(test_evidence_that_fits_is_kept_whole),
+		cmocka_unit_test(test_get_past_the_end_is_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
