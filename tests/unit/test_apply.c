@@ -1406,6 +1406,111 @@ test_kill_points_follow_each_change(void **state)
 	profile_free(p);
 }
 
+/* In the rollback, a dependent this run saw stop is started at once;
+ * only one whose stop was not seen to complete is waited for first. */
+static void
+test_stopped_dependent_started_without_wait(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[0].fail_start = 1;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_ROLLED_BACK);
+	assert_non_null(strstr(m.log, "write:VerboseLogging "
+	    "read:VerboseLogging start:SMS_EXECUTIVE start:SMS_DEP "));
+	assert_int_equal(mock_service(&m, "SMS_DEP")->state, SVC_RUNNING);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* Removing created levels stops at the first that cannot go: its parent
+ * is not tried (it holds the level that stayed), one error says so. */
+static void
+test_key_removal_stops_at_first_refusal(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_absent_level(3);
+	struct report *rep;
+	(void)state;
+
+	machine_kb(&m);
+	mock_add_dword(&m, NEWKEY, "Level", REGVIEW_64, 7);
+	mock_add_dword(&m, "HKLM\\SOFTWARE\\Contoso\\New", "Keep",
+	    REGVIEW_64, 1);
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
+	assert_false(mock_key_present(&m, NEWKEY, REGVIEW_64));
+	assert_true(mock_key_present(&m, "HKLM\\SOFTWARE\\Contoso\\New",
+	    REGVIEW_64));
+	assert_null(strstr(m.log, "delete_key:HKLM\\SOFTWARE\\Contoso "));
+	assert_int_equal(rep->nerrors, 1);
+	assert_string_equal(rep->errors[0].step, "cleanup");
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* A service another run left start-pending is waited for, at most its
+ * stop timeout, before it is restarted; one that stays pending is the
+ * run's error, and nothing is stopped. */
+static void
+test_service_stuck_pending_is_the_error(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	struct apply_opts o;
+	struct cm_err err;
+	(void)state;
+
+	p->services[0].stop_timeout_ms = 30;
+	machine_kb(&m);
+	m.services[0].state = SVC_START_PENDING;
+	memset(&o, 0, sizeof(o));
+	o.command = "apply";
+	assert_int_equal(run_opts(&m, p, &o, &rep, &err), APPLY_ROLLED_BACK);
+	assert_int_equal(err.kind, CM_ERR_TIMEOUT);
+	assert_string_equal(err.msg, "service SMS_EXECUTIVE was already "
+	    "start_pending and did not settle within 30 ms");
+	assert_null(strstr(m.log, "stop:"));
+	assert_int_equal(verbose(&m), 0);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* Makes SMS_EXECUTIVE's stop take 200 ms. */
+static void
+slow_stop(struct mock_machine *m, const char *op, const char *arg)
+{
+	(void)m;
+	if (strcmp(op, "stop") == 0 && strcmp(arg, "SMS_EXECUTIVE") == 0)
+		sys_sleep_ms(200);
+}
+
+/* The report's stop and start times are each their own step's. */
+static void
+test_stop_and_start_timed_apart(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	(void)state;
+
+	machine_kb(&m);
+	m.on_call = slow_stop;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_CHANGED);
+	assert_true(rep->services[0].stop_ms >= 200);
+	assert_true(rep->services[0].start_ms >= 0);
+	assert_true(rep->services[0].start_ms < 150);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
 int
 main(void)
 {
@@ -1448,6 +1553,10 @@ main(void)
 		cmocka_unit_test(test_dependent_stop_failing_is_the_error),
 		cmocka_unit_test(test_recover_keeps_journal_unless_done),
 		cmocka_unit_test(test_kill_points_follow_each_change),
+		cmocka_unit_test(test_stopped_dependent_started_without_wait),
+		cmocka_unit_test(test_key_removal_stops_at_first_refusal),
+		cmocka_unit_test(test_service_stuck_pending_is_the_error),
+		cmocka_unit_test(test_stop_and_start_timed_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,6 +158,7 @@ test_toggle_direction(void **state)
 	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), 0);
 	assert_string_equal(pl.toggle_to, "off");
 	assert_ptr_equal(pl.settings[0].target, &p->settings[0].off);
+	assert_int_equal(pl.mode, PLAN_TOGGLE);
 	assert_int_equal(pl.changes, 2);
 	plan_free(&pl);
 	observation_free(&o);
@@ -437,6 +438,7 @@ test_recover_restarts(void **state)
 		assert_int_equal(pl.changes, c[k].val != 1);
 		assert_int_equal(pl.services[0].action, c[k].want);
 		assert_int_equal(pl.restarts, c[k].restarts);
+		assert_int_equal(pl.mode, PLAN_APPLY);
 		assert_string_equal(pl.services[0].reason, c[k].reason);
 		plan_free(&pl);
 		observation_free(&o);
