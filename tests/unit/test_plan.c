@@ -446,6 +446,30 @@ test_recover_restarts(void **state)
 	}
 }
 
+/* A target that must exist removes no key, whatever the profile's
+ * remove_key (a toggle of a delete-with-off setting writes it). */
+static void
+test_present_target_removes_no_key(void **state)
+{
+	struct profile *p = mk_profile(1, 1);
+	struct observation o;
+	struct plan pl;
+	struct cm_err err;
+	long vals[] = { 1 };
+	(void)state;
+
+	p->settings[0].present = 0;
+	p->settings[0].remove_key = 2;
+	mk_obs(&o, vals, 1, SVC_RUNNING);
+	assert_int_equal(plan_build(p, &o, PLAN_TOGGLE, &pl, &err), 0);
+	assert_true(pl.settings[0].target_present);
+	assert_int_equal(pl.settings[0].action, ACT_SET);
+	assert_int_equal(pl.settings[0].remove_key, 0);
+	plan_free(&pl);
+	observation_free(&o);
+	profile_free(p);
+}
+
 int
 main(void)
 {
@@ -464,6 +488,7 @@ main(void)
 		cmocka_unit_test(test_action_names),
 		cmocka_unit_test(test_plan_free_twice),
 		cmocka_unit_test(test_recover_restarts),
+		cmocka_unit_test(test_present_target_removes_no_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
