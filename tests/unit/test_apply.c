@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -1511,6 +1512,76 @@ test_stop_and_start_timed_apart(void **state)
 	mock_clear(&m);
 }
 
+/* The rollback's start of a service without active dependents fails:
+ * that alone makes the rollback failed (exit 5), and the report says
+ * so. */
+static void
+test_rollback_start_failing_alone_is_failed(void **state)
+{
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct report *rep;
+	(void)state;
+
+	machine_kb(&m);
+	m.services[1].state = SVC_STOPPED;   /* no active dependent */
+	m.services[0].fail_start = 2;
+	assert_int_equal(run(&m, p, PLAN_APPLY, 0, &rep), APPLY_FAILED);
+	assert_string_equal(rep->outcome, "failed");
+	assert_string_equal(rep->services[0].state, "rollback_failed");
+	assert_int_equal(mock_service(&m, "SMS_EXECUTIVE")->state, SVC_STOPPED);
+	assert_int_equal(verbose(&m), 0);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
+/* recover's journal cannot be removed at the commit point (here it is a
+ * folder that is not empty): the change stands, the report says why the
+ * journal is still there. */
+static void
+test_journal_not_removable_is_reported(void **state)
+{
+	char dir[] = "/tmp/cmr-journal-XXXXXX", path[64], inner[80];
+	struct mock_machine m;
+	struct profile *p = profile_kb(0);
+	struct backend *b;
+	struct report *rep;
+	struct apply_opts o;
+	struct cm_err err;
+	FILE *f;
+	size_t i;
+	int seen = 0;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/cmremedy.journal", dir);
+	snprintf(inner, sizeof(inner), "%s/x", path);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_non_null(f = fopen(inner, "w"));
+	fclose(f);
+	machine_kb(&m);
+	b = mock_backend(&m);
+	b->home = strdup(dir);
+	memset(&o, 0, sizeof(o));
+	o.command = "recover";
+	o.journal_exists = 1;
+	assert_int_equal(apply_run(b, p, &o, &rep, &err), APPLY_CHANGED);
+	backend_close(b);
+	for (i = 0; i < rep->nerrors; i++)
+		seen |= strcmp(rep->errors[i].step, "journal") == 0 &&
+		    strstr(rep->errors[i].message, "cannot remove the "
+		    "journal") != NULL;
+	assert_true(seen);
+	assert_int_equal(verbose(&m), 1);
+	assert_int_equal(remove(inner), 0);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	report_free(rep);
+	profile_free(p);
+	mock_clear(&m);
+}
+
 int
 main(void)
 {
@@ -1557,6 +1628,8 @@ main(void)
 		cmocka_unit_test(test_key_removal_stops_at_first_refusal),
 		cmocka_unit_test(test_service_stuck_pending_is_the_error),
 		cmocka_unit_test(test_stop_and_start_timed_apart),
+		cmocka_unit_test(test_rollback_start_failing_alone_is_failed),
+		cmocka_unit_test(test_journal_not_removable_is_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

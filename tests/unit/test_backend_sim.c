@@ -1557,7 +1557,8 @@ test_stop_and_start_take_their_own_time(void **state)
 
 /* A pending service whose deadline passed has arrived: the next write of
  * the file (here another service's start) records its new state and
- * drops its deadline. */
+ * drops its deadline.  Eight services fill the first allocation of the
+ * table exactly: the line renumbering stays inside it. */
 static void
 test_overdue_transition_is_written_without_deadline(void **state)
 {
@@ -1566,7 +1567,10 @@ test_overdue_transition_is_written_without_deadline(void **state)
 	size_t len;
 
 	put_text(m->svc, "[S]\nstate = running\npid = 9\nstop_ms = 30\n"
-	    "[T]\nstate = stopped\n");
+	    "[T]\nstate = stopped\n[U]\nstate = stopped\n"
+	    "[V]\nstate = stopped\n[W]\nstate = stopped\n"
+	    "[X]\nstate = stopped\n[Y]\nstate = stopped\n"
+	    "[Z]\nstate = stopped\n");
 	open_m(m);
 	assert_int_equal(stop(m, "S", 5), -1);
 	buf = slurp(m->svc, &len);
