@@ -857,6 +857,59 @@ test_get_past_the_end_is_null(void **state)
 	free_files();
 }
 
+/* Message ids are found whatever the case of the words before them. */
+static void
+test_message_id_words_in_any_case(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	(void)state;
+
+	feed_text(r, "SMS_Cloud_ProxyConnector.log",
+	    CMT("Received response https://mp/SMS_MP/x FOR MESSAGE 5BB2-1: "
+	    "HTTP/1.1 403 CMGConnector_Clientcertificaterequired", "1:00:00")
+	    CMT("Received response https://mp/SMS_MP/y For Message 5BB2-1: "
+	    "HTTP/1.1 403 CMGConnector_Clientcertificaterequired", "1:00:01"));
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cmg-client-cert-required", NULL));
+	assert_int_equal(fd->count, 1);
+	diag_rules_free(r);
+	free_files();
+}
+
+/* With the client list full, every request from an address not in it
+ * counts in other_clients, whatever the address looks like ("1" here:
+ * the bytes of 49 in other_clients). */
+static void
+test_clients_past_a_full_list_are_counted(void **state)
+{
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	size_t room = 16384, len, k;
+	char *text = malloc(room);
+	(void)state;
+
+	assert_non_null(text);
+	len = (size_t)snprintf(text, room, "#Fields: c-ip cs-uri-stem "
+	    "sc-status sc-substatus\n");
+	for (k = 0; k < DIAG_CLIENTS_MAX; k++)
+		len += (size_t)snprintf(text + len, room - len,
+		    "10.1.0.%zu /SMS_MP/.sms_aut 403 16\n", k);
+	for (k = 0; k < 49; k++)
+		len += (size_t)snprintf(text + len, room - len,
+		    "10.2.0.%zu /SMS_MP/.sms_aut 403 16\n", k);
+	snprintf(text + len, room - len, "1 /SMS_MP/.sms_aut 403 16\n");
+	feed_text(r, "u_ex.log", text);
+	free(text);
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "iis-403-16", NULL));
+	assert_int_equal(fd->count, DIAG_CLIENTS_MAX + 50);
+	assert_int_equal(fd->nclients, DIAG_CLIENTS_MAX);
+	assert_int_equal(fd->other_clients, 50);
+	diag_rules_free(r);
+	free_files();
+}
+
 int
 main(void)
 {
@@ -885,6 +938,8 @@ main(void)
 		cmocka_unit_test(test_connector_known_by_component),
 		cmocka_unit_test(test_evidence_that_fits_is_kept_whole),
 		cmocka_unit_test(test_get_past_the_end_is_null),
+		cmocka_unit_test(test_message_id_words_in_any_case),
+		cmocka_unit_test(test_clients_past_a_full_list_are_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
