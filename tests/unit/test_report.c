@@ -973,6 +973,7 @@ static const struct {
 	    "found null" },
 	{ { { "dry_run", "\"no\"" } },
 	    "dry_run: expected true or false, found a string" },
+	{ { { "dry_run", NULL } }, "missing field \"dry_run\"" },
 	{ { { "toggle_to", "\"sideways\"" } }, "toggle_to: unknown value "
 	    "\"sideways\" (expected \"on\" or \"off\")" },
 	{ { { "reverts", "3" } },
@@ -1005,6 +1006,9 @@ static const struct {
 	{ { { "settings.0.key", "\"HKLM\\\\A\\\\\\\\B\"" } },
 	    "settings[0].key: \"HKLM\\A\\\\B\" is not a key under HKLM\\ "
 	    "(written HKLM\\A\\B, single backslashes)" },
+	{ { { "settings.0.key", "\"HKLM\\\\\\\\A\"" } },
+	    "settings[0].key: \"HKLM\\\\A\" is not a key under HKLM\\ "
+	    "(written HKLM\\A\\B, single backslashes)" },
 	{ { { "settings.0.key", "\"HKLM\\\\\"" } },
 	    "settings[0].key: \"HKLM\\\" is not a key under HKLM\\ "
 	    "(written HKLM\\A\\B, single backslashes)" },
@@ -1016,6 +1020,8 @@ static const struct {
 	    "settings[0].type: unknown type \"REG_DWORD_BIG_ENDIAN\" (expected "
 	    "REG_DWORD, REG_QWORD, REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ or "
 	    "REG_BINARY)" },
+	{ { { "settings.0.view", "65" } },
+	    "settings[0].view: 65 is out of range (0 .. 64)" },
 	{ { { "settings.0.view", "48" } },
 	    "settings[0].view: expected 64 or 32, found 48" },
 	{ { { "settings.0.view", "\"64\"" } },
