@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/jsonw.h"
 #include "util/text.h"
 #include "util/utctime.h"
 
@@ -175,13 +176,6 @@ cert_output_text(const struct cert_set *set, const struct cert_result *r,
 	return flush(&b, out, err);
 }
 
-/* A JSON string, or null for NULL. */
-static json_t *
-jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static json_t *
 jstrv(char **v, size_t n)
 {
@@ -189,7 +183,7 @@ jstrv(char **v, size_t n)
 	size_t i;
 
 	for (i = 0; a != NULL && i < n; i++)
-		if (json_array_append_new(a, jstr(v[i])) != 0) {
+		if (json_array_append_new(a, jsonw_text(v[i])) != 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -199,13 +193,10 @@ jstrv(char **v, size_t n)
 static json_t *
 cert_json(const struct cert *c, const struct cert_eval *e)
 {
-	char nb[UTC_STRLEN], na[UTC_STRLEN];
 	json_t *o = json_object(), *ku = json_array();
 	unsigned bit;
 	int bad = o == NULL || ku == NULL;
 
-	utc_format(c->not_before, nb);
-	utc_format(c->not_after, na);
 	for (bit = 1; ku != NULL && bit < 1u << CERT_KU_NBITS; bit <<= 1)
 		if (c->ku & bit)
 			bad |= json_array_append_new(ku,
@@ -215,28 +206,31 @@ cert_json(const struct cert *c, const struct cert_eval *e)
 		json_decref(ku);
 		return NULL;
 	}
-	bad |= json_object_set_new(o, "thumbprint", jstr(c->thumbprint));
-	bad |= json_object_set_new(o, "subject", jstr(c->subject));
+	bad |= json_object_set_new(o, "thumbprint", jsonw_text(c->thumbprint));
+	bad |= json_object_set_new(o, "subject", jsonw_text(c->subject));
 	bad |= json_object_set_new(o, "san", jstrv(c->san, c->nsan));
-	bad |= json_object_set_new(o, "not_before", json_string(nb));
-	bad |= json_object_set_new(o, "not_after", json_string(na));
+	bad |= json_object_set_new(o, "not_before",
+	    jsonw_time(c->not_before));
+	bad |= json_object_set_new(o, "not_after",
+	    jsonw_time(c->not_after));
 	bad |= json_object_set_new(o, "key_usage", ku);
 	bad |= json_object_set_new(o, "eku", jstrv(c->eku, c->neku));
 	bad |= json_object_set_new(o, "has_private_key",
 	    json_boolean(c->has_private_key));
-	bad |= json_object_set_new(o, "root", jstr(c->root));
+	bad |= json_object_set_new(o, "root", jsonw_text(c->root));
 	bad |= json_object_set_new(o, "stage_failed",
-	    jstr(cert_stage_id(e->stopped)));
+	    jsonw_text(cert_stage_id(e->stopped)));
 	bad |= json_object_set_new(o, "passes",
 	    json_boolean(e->stopped == CERT_PASSED));
 	/* Beyond the contract: what the admin needs to act on it. */
-	bad |= json_object_set_new(o, "origin", jstr(c->origin));
+	bad |= json_object_set_new(o, "origin", jsonw_text(c->origin));
 	bad |= json_object_set_new(o, "key_usage_present",
 	    json_boolean(c->has_ku));
 	bad |= json_object_set_new(o, "eku_present", json_boolean(c->has_eku));
 	bad |= json_object_set_new(o, "chain",
 	    json_string(cert_chain_id(c->chain)));
-	bad |= json_object_set_new(o, "chain_error", jstr(c->chain_error));
+	bad |= json_object_set_new(o, "chain_error",
+	    jsonw_text(c->chain_error));
 	bad |= json_object_set_new(o, "expired", json_boolean(e->expired));
 	bad |= json_object_set_new(o, "not_yet_valid",
 	    json_boolean(e->not_yet_valid));
@@ -279,11 +273,11 @@ cert_output_json(const struct cert_set *set, const struct cert_result *r,
 		bad |= json_object_set_new(o, "verdict",
 		    json_string(cert_verdict(r)));
 		bad |= json_object_set_new(o, "remediation",
-		    jstr(cert_remediation(r)));
+		    jsonw_text(cert_remediation(r)));
 		bad |= json_object_set_new(o, "emptied_at",
-		    jstr(cert_stage_id(r->emptied)));
+		    jsonw_text(cert_stage_id(r->emptied)));
 		bad |= json_object_set_new(o, "computer",
-		    jstr(computer && *computer ? computer : NULL));
+		    jsonw_text(computer && *computer ? computer : NULL));
 	}
 	if (!bad)
 		bad = (text = json_dumps(o, JSON_INDENT(2) |

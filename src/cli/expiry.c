@@ -14,6 +14,7 @@
 #include "runlog.h"
 #include "schedule.h"
 #include "util/cmlog.h"
+#include "util/jsonw.h"
 #include "util/utctime.h"
 
 /* What status and expire both start from. */
@@ -53,24 +54,11 @@ fail:
 	return cli_exit_for(err.kind);
 }
 
+/* A report time, or null for none (0). */
 static json_t *
 jtime_or_null(time_t t)
 {
-	char buf[UTC_STRLEN];
-
-	if (t == 0)
-		return json_null();
-	utc_format(t, buf);
-	return json_string(buf);
-}
-
-/* jansson refuses invalid UTF-8; a path from readdir may hold any bytes. */
-static json_t *
-jstr(const char *s)
-{
-	json_t *j = json_string(s);
-
-	return j != NULL ? j : json_stringn_nocheck(s, strlen(s));
+	return t == 0 ? json_null() : jsonw_time(t);
 }
 
 static json_t *
@@ -82,8 +70,8 @@ status_setting(const struct ledger_entry *e, const struct ledger_setting *ls,
 
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "key", jstr(s->key));
-	json_object_set_new(o, "value", jstr(s->value));
+	json_object_set_new(o, "key", jsonw_text(s->key));
+	json_object_set_new(o, "value", jsonw_text(s->value));
 	json_object_set_new(o, "applied", report_side_to_json(&s->after,
 	    s->type, err));
 	json_object_set_new(o, "current", report_side_to_json(&ls->current,
@@ -104,9 +92,9 @@ status_entry(const struct ledger_entry *e, struct cm_err *err)
 		json_decref(a);
 		return NULL;
 	}
-	json_object_set_new(o, "report", jstr(e->path));
-	json_object_set_new(o, "profile", jstr(e->rep->profile_name));
-	json_object_set_new(o, "command", jstr(e->rep->command));
+	json_object_set_new(o, "report", jsonw_text(e->path));
+	json_object_set_new(o, "profile", jsonw_text(e->rep->profile_name));
+	json_object_set_new(o, "command", jsonw_text(e->rep->command));
 	json_object_set_new(o, "applied", jtime_or_null(e->rep->finished));
 	json_object_set_new(o, "expires", jtime_or_null(e->rep->expires));
 	/* Windows: the task that will run expire, as the Task Scheduler
@@ -115,11 +103,12 @@ status_entry(const struct ledger_entry *e, struct cm_err *err)
 		json_t *t = st.exists ? json_object() : json_null();
 
 		if (st.exists && t != NULL) {
-			json_object_set_new(t, "name", jstr(st.name));
-			json_object_set_new(t, "start", jstr(st.start));
-			json_object_set_new(t, "user", jstr(st.user));
-			json_object_set_new(t, "program", jstr(st.path));
-			json_object_set_new(t, "arguments", jstr(st.args));
+			json_object_set_new(t, "name", jsonw_text(st.name));
+			json_object_set_new(t, "start", jsonw_text(st.start));
+			json_object_set_new(t, "user", jsonw_text(st.user));
+			json_object_set_new(t, "program", jsonw_text(st.path));
+			json_object_set_new(t, "arguments",
+			    jsonw_text(st.args));
 		}
 		json_object_set_new(o, "task", t);
 	}
@@ -142,9 +131,9 @@ status_interrupted(const struct ledger *lg)
 	e = &lg->interrupted[lg->ninterrupted - 1];
 	if ((o = json_object()) == NULL)
 		return NULL;
-	json_object_set_new(o, "report", jstr(e->path));
-	json_object_set_new(o, "profile", jstr(e->rep->profile_name));
-	json_object_set_new(o, "command", jstr(e->rep->command));
+	json_object_set_new(o, "report", jsonw_text(e->path));
+	json_object_set_new(o, "profile", jsonw_text(e->rep->profile_name));
+	json_object_set_new(o, "command", jsonw_text(e->rep->command));
 	json_object_set_new(o, "started", jtime_or_null(e->rep->started));
 	return o;
 }
@@ -165,14 +154,14 @@ status_json(const struct view *v, FILE *out, FILE *errout)
 		fprintf(errout, "cmremedy: out of memory\n");
 		return EXIT_SYSTEM;
 	}
-	json_object_set_new(root, "backend", jstr(v->b->spec));
-	json_object_set_new(root, "reports", jstr(v->dir));
+	json_object_set_new(root, "backend", jsonw_text(v->b->spec));
+	json_object_set_new(root, "reports", jsonw_text(v->dir));
 	for (i = 0; i < v->lg.nactive; i++)
 		json_array_append_new(a, status_entry(&v->lg.active[i], &err));
 	json_object_set_new(root, "active", a);
 	json_object_set_new(root, "interrupted", status_interrupted(&v->lg));
 	for (i = 0; i < v->lg.nskipped; i++)
-		json_array_append_new(sk, jstr(v->lg.skipped[i]));
+		json_array_append_new(sk, jsonw_text(v->lg.skipped[i]));
 	json_object_set_new(root, "skipped", sk);
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
@@ -371,11 +360,11 @@ expiry_expire(const struct cli *c, FILE *out, FILE *errout)
 				fclose(sink);
 			if ((o = json_object()) != NULL) {
 				json_object_set_new(o, "report",
-				    jstr(e->path));
+				    jsonw_text(e->path));
 				json_object_set_new(o, "expires",
 				    json_string(et));
 				json_object_set_new(o, "revert_report",
-				    written ? jstr(written) : json_null());
+				    jsonw_text(written));
 				json_object_set_new(o, "exit",
 				    json_integer(one));
 			}
@@ -386,7 +375,7 @@ expiry_expire(const struct cli *c, FILE *out, FILE *errout)
 	if (c->json) {
 		char *s;
 
-		json_object_set_new(root, "backend", jstr(v.b->spec));
+		json_object_set_new(root, "backend", jsonw_text(v.b->spec));
 		json_object_set_new(root, "now", json_string(t));
 		json_object_set_new(root, "dry_run", json_boolean(c->dry_run));
 		json_object_set_new(root, "expired", arr);

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "util/jsonw.h"
 #include "util/mem.h"
 #include "util/sysutil.h"
 #include "util/utctime.h"
@@ -152,97 +153,10 @@ report_type_parse(const char *name, uint32_t *type)
 
 /* ---- JSON out ---- */
 
-/* The writer's state: the first failure, with its place in the report. */
-struct jw {
-	struct cm_err *err;
-	int failed;
-};
-
-static int
-jw_nomem(struct jw *w)
-{
-	if (!w->failed)
-		cm_err_nomem(w->err);
-	w->failed = 1;
-	return -1;
-}
-
-/* Sets key on o, taking v (NULL means its construction failed). */
-static int
-put(struct jw *w, json_t *o, const char *key, json_t *v)
-{
-	if (w->failed) {
-		json_decref(v);
-		return -1;
-	}
-	if (v == NULL || json_object_set_new(o, key, v) != 0)
-		return jw_nomem(w);
-	return 0;
-}
-
-static int
-push(struct jw *w, json_t *a, json_t *v)
-{
-	if (w->failed) {
-		json_decref(v);
-		return -1;
-	}
-	if (v == NULL || json_array_append_new(a, v) != 0)
-		return jw_nomem(w);
-	return 0;
-}
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if s[0] starts
- * none. */
-static size_t
-utf8_seq(const char *s, size_t left)
-{
-	size_t k;
-
-	for (k = 1; k <= 4 && k <= left; k++)
-		if (utf8_valid(s, k))
-			return k;
-	return 0;
-}
-
-/* Free text (messages, paths, the backend spec): a NULL is JSON null, and
- * bytes that are not UTF-8 (a path on a Latin-1 file system) become U+FFFD
- * rather than losing the whole report. */
-static json_t *
-jtext(const char *s)
-{
-	json_t *j;
-	char *c;
-	size_t n, i = 0, o = 0, k;
-
-	if (s == NULL)
-		return json_null();
-	n = strlen(s);
-	if (utf8_valid(s, n))
-		return json_string(s);
-	if ((c = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	while (i < n) {
-		if ((k = utf8_seq(s + i, n - i)) == 0) {
-			memcpy(c + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(c + o, s + i, k);
-			o += k;
-			i += k;
-		}
-	}
-	c[o] = '\0';
-	j = json_string(c);
-	free(c);
-	return j;
-}
-
 /* Data (keys, value names, registry strings) must be exact, or a revert
  * would act on another value: text that is not UTF-8 is an error. */
 static json_t *
-jdata(struct jw *w, const char *s, size_t n, size_t i, const char *what)
+jdata(struct jsonw *w, const char *s, size_t n, size_t i, const char *what)
 {
 	json_t *j;
 
@@ -255,7 +169,7 @@ jdata(struct jw *w, const char *s, size_t n, size_t i, const char *what)
 		return NULL;
 	}
 	if ((j = json_stringn(s, n)) == NULL)
-		jw_nomem(w);
+		jsonw_nomem(w);
 	return j;
 }
 
@@ -272,7 +186,7 @@ bounded_len(const struct regval *v)
 
 /* The JSON data of a value, by its type (see report.h's contract). */
 static json_t *
-jvalue_data(struct jw *w, const struct regval *v, size_t i, const char *what)
+jvalue_data(struct jsonw *w, const struct regval *v, size_t i, const char *what)
 {
 	json_t *a;
 	const char *p;
@@ -298,7 +212,8 @@ jvalue_data(struct jw *w, const struct regval *v, size_t i, const char *what)
 			return NULL;
 		for (p = regval_multi_first(v); p != NULL;
 		    p = regval_multi_next(v, p))
-			if (push(w, a, jdata(w, p, strlen(p), i, what)) != 0) {
+			if (jsonw_push(w, a, jdata(w, p, strlen(p), i,
+			    what)) != 0) {
 				json_decref(a);
 				return NULL;
 			}
@@ -317,7 +232,7 @@ jvalue_data(struct jw *w, const struct regval *v, size_t i, const char *what)
  * compare a side whole); "type" only when it differs from the setting's.
  * "desired" leaves out "exists": true, as the contract does. */
 static json_t *
-jside(struct jw *w, const struct report_setting *s, size_t i,
+jside(struct jsonw *w, const struct report_setting *s, size_t i,
     const struct report_value *rv, const char *what)
 {
 	json_t *o;
@@ -329,12 +244,12 @@ jside(struct jw *w, const struct report_setting *s, size_t i,
 	if ((o = json_object()) == NULL)
 		return NULL;
 	if (!is_desired || !rv->exists)
-		put(w, o, "exists", json_boolean(rv->exists));
+		jsonw_set(w, o, "exists", json_boolean(rv->exists));
 	if (rv->exists) {
 		if (rv->value.type != s->type)
-			put(w, o, "type", json_string(report_type_name(
+			jsonw_set(w, o, "type", json_string(report_type_name(
 			    rv->value.type, tbuf)));
-		put(w, o, "data", jvalue_data(w, &rv->value, i, what));
+		jsonw_set(w, o, "data", jvalue_data(w, &rv->value, i, what));
 	}
 	if (w->failed) {
 		json_decref(o);
@@ -347,7 +262,7 @@ json_t *
 report_side_to_json(const struct report_value *rv, uint32_t setting_type,
     struct cm_err *err)
 {
-	struct jw w = { err, 0 };
+	struct jsonw w = { err, 0 };
 	struct report_setting s;
 	json_t *o;
 
@@ -359,7 +274,7 @@ report_side_to_json(const struct report_value *rv, uint32_t setting_type,
 }
 
 static json_t *
-jsetting(struct jw *w, const struct report_setting *s, size_t i)
+jsetting(struct jsonw *w, const struct report_setting *s, size_t i)
 {
 	json_t *o;
 	char tbuf[REPORT_TYPE_NAME_MAX];
@@ -367,19 +282,20 @@ jsetting(struct jw *w, const struct report_setting *s, size_t i)
 	assert(s->key != NULL && s->value != NULL);
 	if ((o = json_object()) == NULL)
 		return NULL;
-	put(w, o, "key", jdata(w, s->key, strlen(s->key), i, "key"));
-	put(w, o, "value", jdata(w, s->value, strlen(s->value), i, "value"));
-	put(w, o, "type", json_string(report_type_name(s->type, tbuf)));
-	put(w, o, "view", json_integer(s->view));
-	put(w, o, "key_existed", json_boolean(s->key_existed));
+	jsonw_set(w, o, "key", jdata(w, s->key, strlen(s->key), i, "key"));
+	jsonw_set(w, o, "value", jdata(w, s->value, strlen(s->value), i,
+	    "value"));
+	jsonw_set(w, o, "type", json_string(report_type_name(s->type, tbuf)));
+	jsonw_set(w, o, "view", json_integer(s->view));
+	jsonw_set(w, o, "key_existed", json_boolean(s->key_existed));
 	if (s->keys_created > 0)
-		put(w, o, "keys_created", json_integer(s->keys_created));
-	put(w, o, "before", jside(w, s, i, &s->before, "before"));
-	put(w, o, "desired", jside(w, s, i, &s->desired, "desired"));
-	put(w, o, "after", jside(w, s, i, &s->after, "after"));
-	put(w, o, "action", jtext(s->action));
+		jsonw_set(w, o, "keys_created", json_integer(s->keys_created));
+	jsonw_set(w, o, "before", jside(w, s, i, &s->before, "before"));
+	jsonw_set(w, o, "desired", jside(w, s, i, &s->desired, "desired"));
+	jsonw_set(w, o, "after", jside(w, s, i, &s->after, "after"));
+	jsonw_set(w, o, "action", jsonw_text(s->action));
 	if (s->state != NULL)
-		put(w, o, "state", json_string(s->state));
+		jsonw_set(w, o, "state", json_string(s->state));
 	if (w->failed) {
 		json_decref(o);
 		return NULL;
@@ -388,7 +304,7 @@ jsetting(struct jw *w, const struct report_setting *s, size_t i)
 }
 
 static json_t *
-jstatus(struct jw *w, int known, const struct svc_status *st)
+jstatus(struct jsonw *w, int known, const struct svc_status *st)
 {
 	json_t *o;
 
@@ -396,8 +312,8 @@ jstatus(struct jw *w, int known, const struct svc_status *st)
 		return json_null();
 	if ((o = json_object()) == NULL)
 		return NULL;
-	put(w, o, "state", json_string(svc_state_name(st->state)));
-	put(w, o, "pid", json_integer((json_int_t)st->pid));
+	jsonw_set(w, o, "state", json_string(svc_state_name(st->state)));
+	jsonw_set(w, o, "pid", json_integer((json_int_t)st->pid));
 	if (w->failed) {
 		json_decref(o);
 		return NULL;
@@ -414,28 +330,28 @@ jms(long ms)
 }
 
 static json_t *
-jservice(struct jw *w, const struct report_service *sv)
+jservice(struct jsonw *w, const struct report_service *sv)
 {
 	json_t *o, *deps;
 	size_t i;
 
 	if ((o = json_object()) == NULL)
 		return NULL;
-	put(w, o, "name", jtext(sv->name));
-	put(w, o, "action", jtext(sv->action));
-	put(w, o, "before", jstatus(w, sv->before_known, &sv->before));
-	put(w, o, "after", jstatus(w, sv->after_known, &sv->after));
-	put(w, o, "stop_ms", jms(sv->stop_ms));
-	put(w, o, "start_ms", jms(sv->start_ms));
-	put(w, o, "stop_timeout_ms", json_integer(sv->stop_timeout_ms));
-	put(w, o, "start_timeout_ms", json_integer(sv->start_timeout_ms));
+	jsonw_set(w, o, "name", jsonw_text(sv->name));
+	jsonw_set(w, o, "action", jsonw_text(sv->action));
+	jsonw_set(w, o, "before", jstatus(w, sv->before_known, &sv->before));
+	jsonw_set(w, o, "after", jstatus(w, sv->after_known, &sv->after));
+	jsonw_set(w, o, "stop_ms", jms(sv->stop_ms));
+	jsonw_set(w, o, "start_ms", jms(sv->start_ms));
+	jsonw_set(w, o, "stop_timeout_ms", json_integer(sv->stop_timeout_ms));
+	jsonw_set(w, o, "start_timeout_ms", json_integer(sv->start_timeout_ms));
 	if ((deps = json_array()) == NULL)
-		jw_nomem(w);
+		jsonw_nomem(w);
 	for (i = 0; deps != NULL && i < sv->ndependents; i++)
-		push(w, deps, jtext(sv->dependents[i]));
-	put(w, o, "dependents", deps);
+		jsonw_push(w, deps, jsonw_text(sv->dependents[i]));
+	jsonw_set(w, o, "dependents", deps);
 	if (sv->state != NULL)
-		put(w, o, "state", json_string(sv->state));
+		jsonw_set(w, o, "state", json_string(sv->state));
 	if (w->failed) {
 		json_decref(o);
 		return NULL;
@@ -443,81 +359,73 @@ jservice(struct jw *w, const struct report_service *sv)
 	return o;
 }
 
-static json_t *
-jtime(time_t t)
-{
-	char buf[32];
-
-	report_format_time(t, buf);
-	return json_string(buf);
-}
-
 /* The whole report as a jansson tree, keys in contract order: jansson
  * keeps insertion order (JSON_PRESERVE_ORDER is the default since 2.8). */
 static json_t *
-jreport(struct jw *w, const struct report *r)
+jreport(struct jsonw *w, const struct report *r)
 {
 	json_t *o, *prof, *arr, *e;
 	size_t i;
 
 	if ((o = json_object()) == NULL) {
-		jw_nomem(w);
+		jsonw_nomem(w);
 		return NULL;
 	}
-	put(w, o, "tool", json_string(REPORT_TOOL));
-	put(w, o, "version", json_string(CM_VERSION));
-	put(w, o, "command", jtext(r->command));
-	put(w, o, "dry_run", json_boolean(r->dry_run));
+	jsonw_set(w, o, "tool", json_string(REPORT_TOOL));
+	jsonw_set(w, o, "version", json_string(CM_VERSION));
+	jsonw_set(w, o, "command", jsonw_text(r->command));
+	jsonw_set(w, o, "dry_run", json_boolean(r->dry_run));
 	if (r->toggle_to != NULL)
-		put(w, o, "toggle_to", json_string(r->toggle_to));
+		jsonw_set(w, o, "toggle_to", json_string(r->toggle_to));
 	if (r->reverts != NULL)
-		put(w, o, "reverts", jtext(r->reverts));
+		jsonw_set(w, o, "reverts", jsonw_text(r->reverts));
 	if ((prof = json_object()) != NULL) {
-		put(w, prof, "name", jtext(r->profile_name));
-		put(w, prof, "path", jtext(r->profile_path));
+		jsonw_set(w, prof, "name", jsonw_text(r->profile_name));
+		jsonw_set(w, prof, "path", jsonw_text(r->profile_path));
 	}
-	put(w, o, "profile", prof);
-	put(w, o, "backend", jtext(r->backend));
+	jsonw_set(w, o, "profile", prof);
+	jsonw_set(w, o, "backend", jsonw_text(r->backend));
 	if (r->machine != NULL)
-		put(w, o, "machine", jtext(r->machine));
+		jsonw_set(w, o, "machine", jsonw_text(r->machine));
 	if (r->recovered != NULL)
-		put(w, o, "recovered", jtext(r->recovered));
-	put(w, o, "started", jtime(r->started));
-	put(w, o, "finished", jtime(r->finished));
+		jsonw_set(w, o, "recovered", jsonw_text(r->recovered));
+	jsonw_set(w, o, "started", jsonw_time(r->started));
+	jsonw_set(w, o, "finished", jsonw_time(r->finished));
 	if (r->expires != 0)
-		put(w, o, "expires", jtime(r->expires));
+		jsonw_set(w, o, "expires", jsonw_time(r->expires));
 	if (r->started_ms != 0)
-		put(w, o, "started_ms",
+		jsonw_set(w, o, "started_ms",
 		    json_integer((json_int_t)r->started_ms));
-	put(w, o, "outcome", jtext(r->outcome));
+	jsonw_set(w, o, "outcome", jsonw_text(r->outcome));
 	/* check's verdict, beside an outcome from the common list. */
 	if (r->command != NULL && strcmp(r->command, "check") == 0)
-		put(w, o, "compliant", json_boolean(r->compliant));
+		jsonw_set(w, o, "compliant", json_boolean(r->compliant));
 
 	if ((arr = json_array()) == NULL)
-		jw_nomem(w);
+		jsonw_nomem(w);
 	for (i = 0; arr != NULL && i < r->nsettings && !w->failed; i++)
-		push(w, arr, jsetting(w, &r->settings[i], i));
-	put(w, o, "settings", arr);
+		jsonw_push(w, arr, jsetting(w, &r->settings[i], i));
+	jsonw_set(w, o, "settings", arr);
 
 	if ((arr = json_array()) == NULL)
-		jw_nomem(w);
+		jsonw_nomem(w);
 	for (i = 0; arr != NULL && i < r->nservices && !w->failed; i++)
-		push(w, arr, jservice(w, &r->services[i]));
-	put(w, o, "services", arr);
+		jsonw_push(w, arr, jservice(w, &r->services[i]));
+	jsonw_set(w, o, "services", arr);
 
-	put(w, o, "backup", jtext(r->backup));
+	jsonw_set(w, o, "backup", jsonw_text(r->backup));
 
 	if ((arr = json_array()) == NULL)
-		jw_nomem(w);
+		jsonw_nomem(w);
 	for (i = 0; arr != NULL && i < r->nerrors && !w->failed; i++) {
 		if ((e = json_object()) != NULL) {
-			put(w, e, "step", jtext(r->errors[i].step));
-			put(w, e, "message", jtext(r->errors[i].message));
+			jsonw_set(w, e, "step", jsonw_text(r->errors[i].step));
+			jsonw_set(w, e, "message",
+			    jsonw_text(r->errors[i].message));
 		}
-		push(w, arr, e);
+		jsonw_push(w, arr, e);
 	}
-	put(w, o, "errors", arr);
+	jsonw_set(w, o, "errors", arr);
 	if (w->failed) {
 		json_decref(o);
 		return NULL;
@@ -528,7 +436,7 @@ jreport(struct jw *w, const struct report *r)
 char *
 report_to_json(const struct report *r, struct cm_err *err)
 {
-	struct jw w = { err, 0 };
+	struct jsonw w = { err, 0 };
 	json_t *root;
 	char *s, *out;
 	size_t n;

@@ -1,92 +1,13 @@
 // SPDX-License-Identifier: ISC
 /* diag_output.c - the diagnose report as text and as JSON. */
 #include "diag_output.h"
+#include "util/jsonw.h"
 #include "util/utctime.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Length of the well-formed UTF-8 character at s (n bytes left), or 0. */
-static size_t
-utf8_char(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	/* Overlongs, surrogates and code points past U+10FFFF. */
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return len;
-}
-
-/* Whether the string s is well-formed UTF-8 throughout. */
-static int
-utf8_valid(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, k;
-
-	while (i < n) {
-		if ((k = utf8_char(u + i, n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
-char *
-diag_utf8_clean(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0, k;
-	char *d;
-
-	if ((d = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	while (i < n) {
-		if ((k = utf8_char(u + i, n - i)) == 0) {
-			memcpy(d + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		if (u[i] == 0) {
-			/* jansson strings end at NUL: keep it visible. */
-			memcpy(d + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		memcpy(d + o, s + i, k);
-		o += k;
-		i += k;
-	}
-	d[o] = '\0';
-	return d;
-}
 
 /* ---- text ---- */
 
@@ -270,65 +191,15 @@ diag_output_text(FILE *out, struct diag_file *const *files, size_t nfiles,
 
 /* ---- JSON ---- */
 
-/* Builds JSON and remembers whether any step failed, so that the code
- * reads as the shape it makes. */
-struct jb {
-	int failed;
-};
-
+/* A time, or null where the log gave none. */
 static json_t *
-jstr(struct jb *b, const char *s)
+jtime(int has_time, time_t t)
 {
-	char *c;
-	json_t *v;
-
-	if (s == NULL)
-		return json_null();
-	/* Most strings (the advice texts, most log lines) are well formed
-	 * already: only the others are copied clean. */
-	if (utf8_valid(s)) {
-		if ((v = json_string(s)) == NULL)
-			b->failed = 1;
-		return v;
-	}
-	if ((c = diag_utf8_clean(s, strlen(s))) == NULL) {
-		b->failed = 1;
-		return NULL;
-	}
-	v = json_string(c);
-	free(c);
-	if (v == NULL)
-		b->failed = 1;
-	return v;
+	return has_time ? jsonw_time(t) : json_null();
 }
 
 static json_t *
-jtime(struct jb *b, int has_time, time_t t)
-{
-	char s[UTC_STRLEN];
-
-	if (!has_time)
-		return json_null();
-	utc_format(t, s);
-	return jstr(b, s);
-}
-
-static void
-set(struct jb *b, json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL || json_object_set_new(o, key, v) != 0)
-		b->failed = 1;
-}
-
-static void
-push(struct jb *b, json_t *a, json_t *v)
-{
-	if (v == NULL || json_array_append_new(a, v) != 0)
-		b->failed = 1;
-}
-
-static json_t *
-jfile(struct jb *b, const struct diag_file *f)
+jfile(struct jsonw *b, const struct diag_file *f)
 {
 	json_t *o = json_object(), *e = json_array();
 	char more[1200];
@@ -337,25 +208,26 @@ jfile(struct jb *b, const struct diag_file *f)
 	if (o == NULL || e == NULL) {
 		json_decref(o);
 		json_decref(e);
-		b->failed = 1;
+		jsonw_nomem(b);
 		return NULL;
 	}
-	set(b, o, "path", jstr(b, f->path));
-	set(b, o, "format", jstr(b, diag_format_name(f->fmt)));
-	set(b, o, "records", json_integer((json_int_t)f->records));
+	jsonw_set(b, o, "path", jsonw_text(f->path));
+	jsonw_set(b, o, "format", jsonw_text(diag_format_name(f->fmt)));
+	jsonw_set(b, o, "records", json_integer((json_int_t)f->records));
 	for (k = 0; k < f->nerrs && k < DIAG_FILE_ERRS_MAX; k++)
-		push(b, e, jstr(b, f->errs[k] ? f->errs[k] : "(lost)"));
+		jsonw_push(b, e, jsonw_text(f->errs[k] ? f->errs[k] :
+		    "(lost)"));
 	if (f->nerrs > DIAG_FILE_ERRS_MAX) {
 		snprintf(more, sizeof(more), "%s: %lu more problems not listed",
 		    f->path, f->nerrs - DIAG_FILE_ERRS_MAX);
-		push(b, e, jstr(b, more));
+		jsonw_push(b, e, jsonw_text(more));
 	}
-	set(b, o, "errors", e);
+	jsonw_set(b, o, "errors", e);
 	return o;
 }
 
 static json_t *
-jevidence(struct jb *b, const struct diag_finding *fd)
+jevidence(struct jsonw *b, const struct diag_finding *fd)
 {
 	json_t *a = json_array(), *o;
 	size_t i;
@@ -365,28 +237,28 @@ jevidence(struct jb *b, const struct diag_finding *fd)
 	for (i = 0; i < fd->nev; i++) {
 		const struct diag_evidence *ev = &fd->ev[i];
 		if ((o = json_object()) == NULL) {
-			b->failed = 1;
+			jsonw_nomem(b);
 			break;
 		}
-		set(b, o, "file", jstr(b, ev->file->path));
-		set(b, o, "line", json_integer(ev->line));
-		set(b, o, "time", jtime(b, ev->has_time, ev->utc));
-		set(b, o, "text", jstr(b, ev->text));
-		push(b, a, o);
+		jsonw_set(b, o, "file", jsonw_text(ev->file->path));
+		jsonw_set(b, o, "line", json_integer(ev->line));
+		jsonw_set(b, o, "time", jtime(ev->has_time, ev->utc));
+		jsonw_set(b, o, "text", jsonw_text(ev->text));
+		jsonw_push(b, a, o);
 	}
 	return a;
 }
 
 /* cert-filter-empty: the chain-build failures and their statuses. */
 static void
-jchainfail(struct jb *b, json_t *o, const struct diag_finding *fd)
+jchainfail(struct jsonw *b, json_t *o, const struct diag_finding *fd)
 {
 	json_t *a = json_array(), *c, *st;
 	const struct diag_chainfail *cf;
 	size_t i, k;
 
 	if (a == NULL) {
-		b->failed = 1;
+		jsonw_nomem(b);
 		return;
 	}
 	for (i = 0; i < fd->nfail; i++) {
@@ -394,40 +266,40 @@ jchainfail(struct jb *b, json_t *o, const struct diag_finding *fd)
 		if ((c = json_object()) == NULL ||
 		    (st = json_array()) == NULL) {
 			json_decref(c);
-			b->failed = 1;
+			jsonw_nomem(b);
 			break;
 		}
 		for (k = 0; k < cf->nstatus; k++)
-			push(b, st, jstr(b, cf->status[k]));
-		set(b, c, "thumbprint", jstr(b, cf->thumb));
-		set(b, c, "status", st);
-		set(b, c, "rejected", json_boolean(cf->rejected));
-		push(b, a, c);
+			jsonw_push(b, st, jsonw_text(cf->status[k]));
+		jsonw_set(b, c, "thumbprint", jsonw_text(cf->thumb));
+		jsonw_set(b, c, "status", st);
+		jsonw_set(b, c, "rejected", json_boolean(cf->rejected));
+		jsonw_push(b, a, c);
 	}
-	set(b, o, "chain_failures", a);
-	set(b, o, "chain_failures_total", json_integer((json_int_t)
+	jsonw_set(b, o, "chain_failures", a);
+	jsonw_set(b, o, "chain_failures_total", json_integer((json_int_t)
 	    fd->fail_total));
 }
 
 static void
-jflags(struct jb *b, json_t *o, const struct diag_finding *fd)
+jflags(struct jsonw *b, json_t *o, const struct diag_finding *fd)
 {
 	json_t *a = json_array();
 	size_t i;
 
 	if (a == NULL) {
-		b->failed = 1;
+		jsonw_nomem(b);
 		return;
 	}
 	for (i = 0; i < NWFLAG; i++)
 		if (fd->flags & (1u << i))
-			push(b, a, jstr(b, WFLAG[i]));
-	set(b, o, "flags", a);
+			jsonw_push(b, a, jsonw_text(WFLAG[i]));
+	jsonw_set(b, o, "flags", a);
 }
 
 /* cert-filter-empty: counts stage by stage and the rejected certs. */
 static void
-jchain(struct jb *b, json_t *o, const struct diag_finding *fd)
+jchain(struct jsonw *b, json_t *o, const struct diag_finding *fd)
 {
 	json_t *c = json_object(), *rj = json_array();
 	size_t i;
@@ -435,67 +307,67 @@ jchain(struct jb *b, json_t *o, const struct diag_finding *fd)
 	if (c == NULL || rj == NULL) {
 		json_decref(c);
 		json_decref(rj);
-		b->failed = 1;
+		jsonw_nomem(b);
 		return;
 	}
 	for (i = 0; i < DIAG_ST_N; i++)
-		set(b, c, diag_stage_name(i), fd->counts[i] < 0 ? json_null() :
-		    json_integer(fd->counts[i]));
+		jsonw_set(b, c, diag_stage_name(i), fd->counts[i] < 0 ?
+		    json_null() : json_integer(fd->counts[i]));
 	for (i = 0; i < fd->nrejected; i++)
-		push(b, rj, jstr(b, fd->rejected[i]));
-	set(b, o, "counts", c);
-	set(b, o, "rejected", rj);
-	set(b, o, "rejected_total", json_integer((json_int_t)
+		jsonw_push(b, rj, jsonw_text(fd->rejected[i]));
+	jsonw_set(b, o, "counts", c);
+	jsonw_set(b, o, "rejected", rj);
+	jsonw_set(b, o, "rejected_total", json_integer((json_int_t)
 	    fd->rejected_total));
-	set(b, o, "reason", jstr(b, fd->reason));
+	jsonw_set(b, o, "reason", jsonw_text(fd->reason));
 	jchainfail(b, o, fd);
 }
 
 static void
-jclients(struct jb *b, json_t *o, const struct diag_finding *fd)
+jclients(struct jsonw *b, json_t *o, const struct diag_finding *fd)
 {
 	json_t *a = json_array(), *c;
 	size_t i;
 
 	if (a == NULL) {
-		b->failed = 1;
+		jsonw_nomem(b);
 		return;
 	}
 	for (i = 0; i < fd->nclients; i++) {
 		const struct diag_client *cl = &fd->clients[i];
 		if ((c = json_object()) == NULL) {
-			b->failed = 1;
+			jsonw_nomem(b);
 			break;
 		}
-		set(b, c, "address", jstr(b, cl->addr));
-		set(b, c, "count", json_integer((json_int_t)cl->count));
-		set(b, c, "first", jtime(b, cl->has_time, cl->first));
-		set(b, c, "last", jtime(b, cl->has_time, cl->last));
-		push(b, a, c);
+		jsonw_set(b, c, "address", jsonw_text(cl->addr));
+		jsonw_set(b, c, "count", json_integer((json_int_t)cl->count));
+		jsonw_set(b, c, "first", jtime(cl->has_time, cl->first));
+		jsonw_set(b, c, "last", jtime(cl->has_time, cl->last));
+		jsonw_push(b, a, c);
 	}
-	set(b, o, "clients", a);
-	set(b, o, "other_clients", json_integer((json_int_t)
+	jsonw_set(b, o, "clients", a);
+	jsonw_set(b, o, "other_clients", json_integer((json_int_t)
 	    fd->other_clients));
 }
 
 static json_t *
-jfinding(struct jb *b, const struct diag_finding *fd)
+jfinding(struct jsonw *b, const struct diag_finding *fd)
 {
 	json_t *o = json_object();
 
 	if (o == NULL) {
-		b->failed = 1;
+		jsonw_nomem(b);
 		return NULL;
 	}
-	set(b, o, "id", jstr(b, fd->id));
-	set(b, o, "severity", jstr(b, fd->severity));
-	set(b, o, "cause", jstr(b, fd->cause));
-	set(b, o, "stage", jstr(b, fd->stage));
-	set(b, o, "count", json_integer((json_int_t)fd->count));
-	set(b, o, "first", jtime(b, fd->has_time, fd->first));
-	set(b, o, "last", jtime(b, fd->has_time, fd->last));
-	set(b, o, "evidence", jevidence(b, fd));
-	set(b, o, "remediation", jstr(b, fd->remediation));
+	jsonw_set(b, o, "id", jsonw_text(fd->id));
+	jsonw_set(b, o, "severity", jsonw_text(fd->severity));
+	jsonw_set(b, o, "cause", jsonw_text(fd->cause));
+	jsonw_set(b, o, "stage", jsonw_text(fd->stage));
+	jsonw_set(b, o, "count", json_integer((json_int_t)fd->count));
+	jsonw_set(b, o, "first", jtime(fd->has_time, fd->first));
+	jsonw_set(b, o, "last", jtime(fd->has_time, fd->last));
+	jsonw_set(b, o, "evidence", jevidence(b, fd));
+	jsonw_set(b, o, "remediation", jsonw_text(fd->remediation));
 	if (fd->stage != NULL)
 		jchain(b, o, fd);
 	if (fd->is_iis)
@@ -509,7 +381,7 @@ int
 diag_output_json(FILE *out, struct diag_file *const *files, size_t nfiles,
     const struct diag_rules *r, struct cm_err *err)
 {
-	struct jb b = { 0 };
+	struct jsonw b = { err, 0 };
 	json_t *root = json_object(), *fa = json_array(), *fn = json_array();
 	size_t i;
 	int rc;
@@ -520,12 +392,12 @@ diag_output_json(FILE *out, struct diag_file *const *files, size_t nfiles,
 		json_decref(fn);
 		return cm_err_nomem(err);
 	}
-	set(&b, root, "files", fa);
-	set(&b, root, "findings", fn);
+	jsonw_set(&b, root, "files", fa);
+	jsonw_set(&b, root, "findings", fn);
 	for (i = 0; i < nfiles; i++)
-		push(&b, fa, jfile(&b, files[i]));
+		jsonw_push(&b, fa, jfile(&b, files[i]));
 	for (i = 0; i < diag_rules_count(r); i++)
-		push(&b, fn, jfinding(&b, diag_rules_get(r, i)));
+		jsonw_push(&b, fn, jfinding(&b, diag_rules_get(r, i)));
 	if (b.failed) {
 		json_decref(root);
 		return cm_err_nomem(err);

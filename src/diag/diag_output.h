@@ -19,8 +19,4 @@ int diag_output_text(FILE *out, struct diag_file *const *files,
 int diag_output_json(FILE *out, struct diag_file *const *files,
     size_t nfiles, const struct diag_rules *r, struct cm_err *err);
 
-/* A copy of s[0, n) that is valid UTF-8: each byte that does not start a
- * well-formed character becomes U+FFFD.  NULL on allocation failure. */
-char *diag_utf8_clean(const char *s, size_t n);
-
 #endif

@@ -2,7 +2,9 @@
 /* utf.c - strict UTF-8 <-> UTF-16 conversion. */
 #include "utf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Decodes one UTF-8 sequence at s (n bytes left).  Returns its length and
  * sets *cp, or 0 if the sequence is invalid (overlong, surrogate, > U+10FFFF,
@@ -55,6 +57,32 @@ utf8_valid(const char *s, size_t len)
 		i += k;
 	}
 	return 1;
+}
+
+char *
+utf8_clean(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0, k;
+	uint32_t cp;
+	char *d;
+
+	/* U+FFFD is 3 bytes: the most one input byte can grow to. */
+	if (n > (SIZE_MAX - 1) / 3 || (d = malloc(n * 3 + 1)) == NULL)
+		return NULL;
+	while (i < n) {
+		if ((k = utf8_decode(p + i, n - i, &cp)) == 0 || cp == 0) {
+			memcpy(d + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(d + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	d[o] = '\0';
+	return d;
 }
 
 int

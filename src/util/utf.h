@@ -3,7 +3,8 @@
  *
  * Used where the outside world speaks UTF-16: advapi32 and .reg files.
  * Invalid input (bad UTF-8, unpaired surrogates) is refused, never
- * replaced, so that nothing is silently altered. */
+ * replaced, so that nothing is silently altered; only utf8_clean replaces,
+ * for text shown to people (JSON reports), never for data. */
 #ifndef CM_UTF_H
 #define CM_UTF_H
 
@@ -12,6 +13,11 @@
 
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int utf8_valid(const char *s, size_t len);
+
+/* A copy of s[0, n) that is valid UTF-8: each byte that does not start a
+ * well-formed character, and each NUL (jansson strings end at one), becomes
+ * U+FFFD.  Caller frees; NULL on allocation failure. */
+char *utf8_clean(const char *s, size_t n);
 
 /* Converts len bytes of UTF-8 to UTF-16 code units (host order).  *out is
  * malloc'd, NUL-terminated, *outlen excludes the terminator.  Returns 0, or

@@ -451,6 +451,42 @@ test_json_output(void **state)
 	cert_set_free(&s);
 }
 
+/* A subject, SAN or path that is not UTF-8 (a Latin-1 name from a file)
+ * is shown with U+FFFD: the JSON stays valid instead of failing whole. */
+static void
+test_json_output_not_utf8(void **state)
+{
+	struct cert_set s = { NULL, 0, 0 };
+	struct cert_result r;
+	struct cert *c;
+	json_t *j, *o;
+	json_error_t je;
+	char *t;
+	(void)state;
+
+	c = good(&s, "latin");
+	free(c->subject);
+	assert_non_null(c->subject = strdup("CN=M\xfcller, O=Contoso"));
+	assert_int_equal(cert_strv_add(&c->san, &c->nsan, "a\xff" "b", NULL),
+	    0);
+	free(c->origin);
+	assert_non_null(c->origin = strdup("/certs/caf\xe9.pem"));
+	run(&s, &r);
+	t = render(1, &s, &r);
+	assert_non_null(j = json_loads(t, 0, &je));
+	o = json_array_get(json_object_get(j, "certificates"), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "subject")),
+	    "CN=M\xef\xbf\xbdller, O=Contoso");
+	assert_string_equal(json_string_value(json_array_get(
+	    json_object_get(o, "san"), 0)), "a\xef\xbf\xbd" "b");
+	assert_string_equal(json_string_value(json_object_get(o, "origin")),
+	    "/certs/caf\xef\xbf\xbd.pem");
+	json_decref(j);
+	free(t);
+	cert_result_free(&r);
+	cert_set_free(&s);
+}
+
 static void
 test_names_tables(void **state)
 {
@@ -484,6 +520,7 @@ main(void)
 		cmocka_unit_test(test_name_matching),
 		cmocka_unit_test(test_text_output),
 		cmocka_unit_test(test_json_output),
+		cmocka_unit_test(test_json_output_not_utf8),
 		cmocka_unit_test(test_names_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

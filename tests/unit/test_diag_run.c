@@ -16,6 +16,7 @@
 #include "diag/diag_output.h"
 #include "diag/diag_walk.h"
 #include "diag/diagnose.h"
+#include "util/utf.h"
 
 #define D TEST_DATA "/diag/"
 
@@ -298,11 +299,11 @@ test_utf8_clean(void **state)
 	(void)state;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		assert_non_null(c = diag_utf8_clean(t[i].in, strlen(t[i].in)));
+		assert_non_null(c = utf8_clean(t[i].in, strlen(t[i].in)));
 		assert_string_equal(c, t[i].out);
 		free(c);
 	}
-	assert_non_null(c = diag_utf8_clean("a\0b", 3));
+	assert_non_null(c = utf8_clean("a\0b", 3));
 	assert_string_equal(c, "a\xef\xbf\xbd" "b");
 	free(c);
 }

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: ISC
+/* jsonw.c - the JSON building helpers every JSON writer shares. */
+#include "jsonw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utctime.h"
+#include "utf.h"
+
+int
+jsonw_nomem(struct jsonw *w)
+{
+	if (!w->failed)
+		cm_err_nomem(w->err);
+	w->failed = 1;
+	return -1;
+}
+
+int
+jsonw_set(struct jsonw *w, json_t *o, const char *key, json_t *v)
+{
+	if (w->failed) {
+		json_decref(v);
+		return -1;
+	}
+	/* json_object_set_new releases v when it fails. */
+	if (v == NULL || json_object_set_new(o, key, v) != 0)
+		return jsonw_nomem(w);
+	return 0;
+}
+
+int
+jsonw_push(struct jsonw *w, json_t *a, json_t *v)
+{
+	if (w->failed) {
+		json_decref(v);
+		return -1;
+	}
+	if (v == NULL || json_array_append_new(a, v) != 0)
+		return jsonw_nomem(w);
+	return 0;
+}
+
+json_t *
+jsonw_text(const char *s)
+{
+	json_t *j;
+	char *c;
+	size_t n;
+
+	if (s == NULL)
+		return json_null();
+	/* Most text is well formed already: only the rest is copied. */
+	n = strlen(s);
+	if (utf8_valid(s, n))
+		return json_stringn(s, n);
+	if ((c = utf8_clean(s, n)) == NULL)
+		return NULL;
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
+json_t *
+jsonw_time(time_t t)
+{
+	char buf[UTC_STRLEN];
+
+	utc_format(t, buf);
+	return json_string(buf);
+}
