@@ -142,45 +142,32 @@ decode_sz(struct regval *out, DWORD type, const BYTE *data, DWORD size,
 	return 0;
 }
 
-/* REG_MULTI_SZ data to "a\0b\0\0".  Windows writers differ in how many
- * terminators they leave: every trailing NUL is dropped, then the list's
- * own terminators are added back; an empty element inside is refused. */
+/* REG_MULTI_SZ data to "a\0b\0\0": the list rule (trailing NULs, empty
+ * strings) is regval_set_multi_data's, shared with the .reg reader. */
 static int
 decode_multi(struct regval *out, const BYTE *data, DWORD size,
     const char *where, struct cm_err *err)
 {
-	size_t n = size / 2, ulen, i;
-	char *u, *d;
+	struct cm_err why;
+	size_t ulen;
+	char *u;
+	int rc;
 
 	if (size % 2 != 0)
 		return cm_err_set(err, CM_ERR_SYSTEM, 0,
 		    "%s: multi-string data has an odd length (%lu bytes)",
 		    where, (unsigned long)size);
-	while (n > 0 && data[2 * n - 2] == 0 && data[2 * n - 1] == 0)
-		n--;
-	if (utf16le_to_utf8(data, n * 2, &u, &ulen) != 0)
+	if (utf16le_to_utf8(data, size, &u, &ulen) != 0)
 		return cm_err_set(err, CM_ERR_SYSTEM, 0,
 		    "%s: multi-string is not valid UTF-16 (or out of memory)",
 		    where);
-	for (i = 0; i < ulen; i++)
-		if (u[i] == '\0' && (i == 0 || u[i - 1] == '\0')) {
-			free(u);
-			return cm_err_set(err, CM_ERR_SYSTEM, 0,
-			    "%s: multi-string has an empty element", where);
-		}
-	if ((d = malloc(ulen + 2)) == NULL) {
-		free(u);
-		return cm_err_nomem(err);
-	}
-	memcpy(d, u, ulen);
+	rc = regval_set_multi_data(out, u, ulen, &why);
 	free(u);
-	d[ulen] = '\0';
-	d[ulen + 1] = '\0';
-	memset(out, 0, sizeof(*out));
-	out->type = REGT_MULTI_SZ;
-	out->data = (unsigned char *)d;
-	out->len = ulen == 0 ? 1 : ulen + 2;
-	return 0;
+	if (rc == 0)
+		return 0;
+	if (why.kind == CM_ERR_NOMEM)
+		return cm_err_nomem(err);
+	return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s: %s", where, why.msg);
 }
 
 static int

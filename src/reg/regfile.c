@@ -1002,41 +1002,20 @@ static int
 decode_multi(const struct regfile *rf, const struct rec *r,
     struct regval *out, struct cm_err *err)
 {
+	struct cm_err why;
 	char *s;
-	size_t n, i;
+	size_t n;
+	int rc;
 
 	if (hex_text(rf, r, &s, &n, err) != 0)
 		return -1;
-	/* Drop the element terminator and the list terminator, each if
-	 * present: Windows stores lists with or without them. */
-	if (n > 0 && s[n - 1] == '\0')
-		n--;
-	if (n > 0 && s[n - 1] == '\0')
-		n--;
-	/* What is left separates the strings: a NUL first, last or after
-	 * another NUL stands for an empty string, which the contract (like
-	 * RegSetValueEx users) cannot have. */
-	for (i = 0; i < n; i++)
-		if (s[i] == '\0' && (i == 0 || i == n - 1 ||
-		    s[i - 1] == '\0')) {
-			free(s);
-			return decode_err(rf, r, "REG_MULTI_SZ has an empty "
-			    "string", err);
-		}
-	/* The contract's packing: "a\0b\0\0", or "\0" when empty. */
-	memset(out, 0, sizeof(*out));
-	if ((out->data = malloc(n + 2)) == NULL) {
-		free(s);
-		return cm_err_nomem(err);
-	}
-	if (n > 0)
-		memcpy(out->data, s, n);
-	out->data[n] = '\0';
-	out->data[n + 1] = '\0';
-	out->type = REGT_MULTI_SZ;
-	out->len = n > 0 ? n + 2 : 1;
+	rc = regval_set_multi_data(out, s, n, &why);
 	free(s);
-	return 0;
+	if (rc == 0)
+		return 0;
+	if (why.kind == CM_ERR_NOMEM)
+		return cm_err_nomem(err);
+	return decode_err(rf, r, why.msg, err);
 }
 
 static int

@@ -152,6 +152,36 @@ regval_set_multi(struct regval *out, const char *const *items, size_t n)
 }
 
 int
+regval_set_multi_data(struct regval *out, const char *s, size_t n,
+    struct cm_err *err)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	while (n > 0 && s[n - 1] == '\0')
+		n--;
+	/* What is left separates the strings: a NUL first or after another
+	 * stands for an empty string, which the model cannot hold. */
+	for (i = 0; i < n; i++)
+		if (s[i] == '\0' && (i == 0 || s[i - 1] == '\0'))
+			return cm_err_set(err, CM_ERR_INPUT, 0,
+			    "REG_MULTI_SZ has an empty string");
+	if (!utf8_valid(s, n))
+		return cm_err_set(err, CM_ERR_INPUT, 0,
+		    "REG_MULTI_SZ text is not UTF-8");
+	/* The model's packing: "a\0b\0\0", or "\0" when empty. */
+	if ((out->data = malloc(n + 2)) == NULL)
+		return cm_err_nomem(err);
+	if (n > 0)
+		memcpy(out->data, s, n);
+	out->data[n] = '\0';
+	out->data[n + 1] = '\0';
+	out->type = REGT_MULTI_SZ;
+	out->len = n > 0 ? n + 2 : 1;
+	return 0;
+}
+
+int
 regval_set_bytes(struct regval *out, uint32_t type,
     const unsigned char *bytes, size_t len)
 {

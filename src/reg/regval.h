@@ -88,6 +88,15 @@ int regval_parse(struct regval *out, uint32_t type, const char *text,
 int regval_set_number(struct regval *out, uint32_t type, uint64_t num);
 int regval_set_string(struct regval *out, uint32_t type, const char *s);
 int regval_set_multi(struct regval *out, const char *const *items, size_t n);
+/* REG_MULTI_SZ data as a registry holds it, already UTF-8: s[0, n) is the
+ * strings, each ended by a NUL.  Any number of NULs may trail (writers
+ * leave none, one, two or more; an empty string ends the list), so "a",
+ * "a\0b\0\0\0" and "\0\0" all decode; an empty string before the last
+ * one ("a\0\0b") or text that is not UTF-8 is malformed.  Returns 0, or -1
+ * with err: CM_ERR_INPUT with a short reason the caller puts after its own
+ * place, or CM_ERR_NOMEM. */
+int regval_set_multi_data(struct regval *out, const char *s, size_t n,
+    struct cm_err *err);
 int regval_set_bytes(struct regval *out, uint32_t type,
     const unsigned char *bytes, size_t len);
 

@@ -689,11 +689,11 @@ test_get_decode_errors(void **state)
 	    "\"trailing_empty\"=hex(7):61,00,00,00,00,00,00,00\r\n"
 	    "\"nul\"=\"a\\0b\"\r\n"
 	    "\"inner_nul\"=hex(1):61,00,00,00,62,00,00,00\r\n"
-	    "\"escapes\"=\"l\\nc\\rk\\q\"\r\n";
+	    "\"escapes\"=\"l\\nc\\rk\\q\"\r\n"
+	    "\"only_nuls\"=hex(7):00,00,00,00,00,00\r\n";
 	static const struct { const char *name; int line; } bad[] = {
 		{ "surrogate", 4 }, { "short_q", 5 }, { "short_d", 6 },
-		{ "empty_elem", 8 }, { "trailing_empty", 10 }, { "nul", 11 },
-		{ "inner_nul", 12 },
+		{ "empty_elem", 8 }, { "nul", 11 }, { "inner_nul", 12 },
 	};
 	struct regfile *rf;
 	struct regval v;
@@ -716,6 +716,11 @@ test_get_decode_errors(void **state)
 	assert_get_num(rf, "HKLM\\E", "hex_d", REGT_DWORD, 0x04030201);
 	assert_get_bytes(rf, "HKLM\\E", "unterminated", REGT_MULTI_SZ,
 	    "a\0b\0", 5);
+	/* Any number of trailing NULs ends the list, as in a real registry
+	 * (an empty string ends a REG_MULTI_SZ). */
+	assert_get_bytes(rf, "HKLM\\E", "trailing_empty", REGT_MULTI_SZ,
+	    "a\0", 3);
+	assert_get_bytes(rf, "HKLM\\E", "only_nuls", REGT_MULTI_SZ, "", 1);
 	/* Wine's escapes; an unknown one is kept as written. */
 	assert_get_str(rf, "HKLM\\E", "escapes", REGT_SZ, "l\nc\rk\\q");
 	regfile_free(rf);

@@ -210,6 +210,57 @@ test_utf_refuses_invalid(void **state)
 	assert_int_equal(utf16le_to_utf8(lone, 3, &o, &n), -1);
 }
 
+/* REG_MULTI_SZ as a registry holds it: any number of trailing NULs (one
+ * rule for the .reg reader and the Win32 backend); an inner empty string
+ * and text that is not UTF-8 are refused. */
+static void
+test_multi_data(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t n, len;
+		const char *want;
+	} ok[] = {
+		{ "", 0, 1, "" },
+		{ "\0", 1, 1, "" },
+		{ "\0\0\0\0\0", 5, 1, "" },
+		{ "a", 1, 3, "a\0" },                  /* no terminator */
+		{ "a\0", 2, 3, "a\0" },
+		{ "a\0b", 3, 5, "a\0b\0" },
+		{ "a\0b\0\0", 5, 5, "a\0b\0" },
+		{ "a\0b\0\0\0\0\0", 8, 5, "a\0b\0" },
+	};
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *why;
+	} bad[] = {
+		{ "\0a\0\0", 4, "empty string" },
+		{ "a\0\0b\0\0", 6, "empty string" },
+		{ "a\0\xff\0", 4, "not UTF-8" },
+	};
+	struct regval v;
+	struct cm_err err;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(regval_set_multi_data(&v, ok[i].in, ok[i].n,
+		    &err), 0);
+		assert_int_equal(v.type, REGT_MULTI_SZ);
+		assert_int_equal(v.len, ok[i].len);
+		assert_memory_equal(v.data, ok[i].want, ok[i].len);
+		regval_free(&v);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(regval_set_multi_data(&v, bad[i].in, bad[i].n,
+		    &err), -1);
+		assert_int_equal(err.kind, CM_ERR_INPUT);
+		assert_non_null(strstr(err.msg, bad[i].why));
+		assert_null(v.data);
+	}
+}
+
 int
 main(void)
 {
@@ -224,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_utf_round_trip),
 		cmocka_unit_test(test_utf_refuses_invalid),
+		cmocka_unit_test(test_multi_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

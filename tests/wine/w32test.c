@@ -146,6 +146,63 @@ test_types(struct backend *b)
 	regval_free(&v);
 }
 
+/* REG_MULTI_SZ as other writers leave it: none, one, two or more
+ * terminators all read as the same list (regval_set_multi_data's rule);
+ * an inner empty string and an odd byte count are refused. */
+static void
+test_multi_raw(struct backend *b)
+{
+	static const struct {
+		const char *name;
+		const WCHAR *data;
+		DWORD size;
+		int ok;
+	} t[] = {
+		{ "multi_nul0", L"a\0b", 6, 1 },
+		{ "multi_nul1", L"a\0b\0", 8, 1 },
+		{ "multi_nul2", L"a\0b\0\0", 10, 1 },
+		{ "multi_nul5", L"a\0b\0\0\0\0\0", 16, 1 },
+		{ "multi_inner_empty", L"a\0\0b\0\0", 12, 0 },
+		{ "multi_odd", L"a\0b", 5, 0 },
+	};
+	static const char *const ab[] = { "a", "b" };
+	struct regval want, got;
+	struct cm_err err;
+	WCHAR wname[32];
+	HKEY k;
+	size_t i;
+	int ex, rc;
+
+	regval_set_multi(&want, ab, 2);
+	if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\cmremedy-test"
+	    L"\\types", 0, NULL, 0, KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &k,
+	    NULL) != ERROR_SUCCESS) {
+		check(0, "raw REG_MULTI_SZ", "cannot open the test key");
+		regval_free(&want);
+		return;
+	}
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		MultiByteToWideChar(CP_UTF8, 0, t[i].name, -1, wname, 32);
+		RegSetValueExW(k, wname, 0, REG_MULTI_SZ,
+		    (const BYTE *)t[i].data, t[i].size);
+		memset(&got, 0, sizeof(got));
+		ex = 0;
+		rc = b->ops->read_value(b, TKEY "\\types", t[i].name,
+		    REGVIEW_64, &ex, &got, &err);
+		if (t[i].ok)
+			check(rc == 0 && ex && regval_equal(&want, &got),
+			    t[i].name, "rc=%d exists=%d len=%zu %s", rc, ex,
+			    got.len, rc ? err.msg : "");
+		else
+			check(rc == -1 && err.kind == CM_ERR_SYSTEM &&
+			    strstr(err.msg, t[i].name) != NULL, t[i].name,
+			    "rc=%d %s", rc, rc ? err.msg : "read");
+		regval_free(&got);
+	}
+	RegCloseKey(k);
+	regval_free(&want);
+}
+
 static void
 test_absent(struct backend *b)
 {
@@ -247,6 +304,7 @@ static int
 run_registry(struct backend *b)
 {
 	test_types(b);
+	test_multi_raw(b);
 	test_absent(b);
 	test_deletes(b);
 	test_views(b);
