@@ -57,6 +57,19 @@ cert_set_free(struct cert_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void
+cert_set_thumbprint(struct cert *c, const unsigned char sha1[20])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < 20; i++) {
+		c->thumbprint[2 * i] = hex[sha1[i] >> 4];
+		c->thumbprint[2 * i + 1] = hex[sha1[i] & 15];
+	}
+	c->thumbprint[40] = '\0';
+}
+
 int
 cert_strv_add(char ***v, size_t *n, const char *str, struct cm_err *err)
 {

@@ -75,6 +75,10 @@ void cert_set_free(struct cert_set *s);
 /* Frees what c owns and zeroes it. */
 void cert_clear(struct cert *c);
 
+/* Sets c->thumbprint from the certificate's SHA-1 (20 bytes): upper-case
+ * hex, as certutil and the Windows certificate store show it. */
+void cert_set_thumbprint(struct cert *c, const unsigned char sha1[20]);
+
 /* Appends a copy of str to the array *v of *n strings.  0 or -1 (nomem). */
 int cert_strv_add(char ***v, size_t *n, const char *str, struct cm_err *err);
 

@@ -47,11 +47,8 @@ struct load {
 static int
 sys_error(struct cm_err *err, const char *what, const char *path)
 {
-	DWORD e = GetLastError();
-
-	return cm_err_set(err, CM_ERR_SYSTEM, (long)e, "%s%s%s: error "
-	    "0x%08lx", path ? path : "", path ? ": " : "", what,
-	    (unsigned long)e);
+	return w32_fail(err, GetLastError(), "%s%s%s", path ? path : "",
+	    path ? ": " : "", what);
 }
 
 static int
@@ -719,13 +716,12 @@ fill_cert(struct cert *c, const struct cand *cd, struct cm_err *err)
 {
 	PCCERT_CONTEXT ctx = cd->ctx;
 	BYTE hash[20];
-	DWORD cb = sizeof(hash), i;
+	DWORD cb = sizeof(hash);
 
 	if (!CertGetCertificateContextProperty(ctx, CERT_SHA1_HASH_PROP_ID,
 	    hash, &cb) || cb != 20)
 		return sys_error(err, "cannot hash a certificate", cd->origin);
-	for (i = 0; i < 20; i++)
-		snprintf(c->thumbprint + 2 * i, 3, "%02X", hash[i]);
+	cert_set_thumbprint(c, hash);
 	if ((c->subject = name_string(&ctx->pCertInfo->Subject)) == NULL ||
 	    (c->origin = strdup(cd->origin)) == NULL)
 		return cm_err_nomem(err);

@@ -592,14 +592,13 @@ fill_cert(struct cert *c, const struct cand *cd, struct cm_err *err)
 {
 	X509 *x = cd->x;
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	int mdnid = NID_undef;
 
 	if (!X509_digest(x, EVP_sha1(), md, &mdlen) || mdlen != 20)
 		return cm_err_set(err, CM_ERR_INPUT, 0, "%s: cannot hash a "
 		    "certificate: %s", cd->origin, ossl_reason());
-	for (i = 0; i < mdlen; i++)
-		snprintf(c->thumbprint + 2 * i, 3, "%02X", md[i]);
+	cert_set_thumbprint(c, md);
 	if ((c->subject = name_string(X509_get_subject_name(x))) == NULL ||
 	    (c->origin = strdup(cd->origin)) == NULL)
 		return cm_err_nomem(err);

@@ -487,6 +487,23 @@ test_json_output_not_utf8(void **state)
 	cert_set_free(&s);
 }
 
+/* One thumbprint form for both sources: upper-case hex, 40 digits. */
+static void
+test_thumbprint(void **state)
+{
+	static const unsigned char sha1[20] = {
+		0x00, 0x01, 0x0a, 0x9f, 0xa0, 0xff, 0x12, 0x34, 0x56, 0x78,
+		0x9a, 0xbc, 0xde, 0xf0, 0x0f, 0xf0, 0x7e, 0xe7, 0x80, 0x08,
+	};
+	struct cert c;
+	(void)state;
+
+	memset(&c, 'x', sizeof(c));
+	cert_set_thumbprint(&c, sha1);
+	assert_string_equal(c.thumbprint,
+	    "00010A9FA0FF123456789ABCDEF00FF07EE78008");
+}
+
 static void
 test_names_tables(void **state)
 {
@@ -521,6 +538,7 @@ main(void)
 		cmocka_unit_test(test_text_output),
 		cmocka_unit_test(test_json_output),
 		cmocka_unit_test(test_json_output_not_utf8),
+		cmocka_unit_test(test_thumbprint),
 		cmocka_unit_test(test_names_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
