@@ -34,7 +34,8 @@ test_text(void **state)
 	json_decref(j);
 	/* jansson alone refuses these: each bad byte becomes U+FFFD. */
 	j = jsonw_text("caf\xe9 \xff\xfe!");
-	assert_string_equal(str(j), "caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd!");
+	assert_string_equal(str(j),
+	    "caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd!");
 	json_decref(j);
 	j = jsonw_text("\xed\xa0\x80");          /* a surrogate */
 	assert_string_equal(str(j), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
