@@ -137,6 +137,20 @@ test_check_profile_names_key_and_file(void **state)
 	profile_free(p);
 }
 
+/* A journal's report: an apply in progress on machine /m. */
+static void
+in_progress(struct report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->command = "apply";
+	r->profile_name = "p";
+	r->profile_path = "p.ini";
+	r->backend = "sim:x";
+	r->machine = "/m";
+	r->outcome = "in_progress";
+	r->started = 1767225600;
+}
+
 static void
 test_journal_round_trip(void **state)
 {
@@ -146,15 +160,8 @@ test_journal_round_trip(void **state)
 	char *rp;
 	(void)state;
 
-	memset(&r, 0, sizeof(r));
+	in_progress(&r);
 	memset(&rs, 0, sizeof(rs));
-	r.command = "apply";
-	r.profile_name = "p";
-	r.profile_path = "p.ini";
-	r.backend = "sim:x";
-	r.machine = "/m";
-	r.outcome = "in_progress";
-	r.started = 1767225600;
 	rs.key = "HKLM\\SOFTWARE\\Microsoft\\SMS\\A";
 	rs.value = "V";
 	rs.type = REGT_DWORD;
@@ -211,14 +218,7 @@ test_writable_journal_refused(void **state)
 	char path[256], *rp = NULL;
 	(void)state;
 
-	memset(&r, 0, sizeof(r));
-	r.command = "apply";
-	r.profile_name = "p";
-	r.profile_path = "p.ini";
-	r.backend = "sim:x";
-	r.machine = "/m";
-	r.outcome = "in_progress";
-	r.started = 1767225600;
+	in_progress(&r);
 	assert_int_equal(journal_write(dir, &r, NULL, &err), 0);
 	snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
 	assert_int_equal(chmod(path, 0666), 0);
@@ -249,14 +249,7 @@ test_journal_report_member(void **state)
 	FILE *f;
 	(void)state;
 
-	memset(&r, 0, sizeof(r));
-	r.command = "apply";
-	r.profile_name = "p";
-	r.profile_path = "p.ini";
-	r.backend = "sim:x";
-	r.machine = "/m";
-	r.outcome = "in_progress";
-	r.started = 1767225600;
+	in_progress(&r);
 	assert_int_equal(journal_write(dir, &r, "/r/b.json", &err), 0);
 	snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
 	assert_int_equal(sys_read_file(path, &buf, &len, &err), 0);
