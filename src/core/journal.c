@@ -13,6 +13,7 @@
 #include "util/fsperm.h"
 #include "util/sysutil.h"
 #include "util/text.h"
+#include "util/utf.h"
 
 char *
 journal_path(const char *home)
@@ -28,6 +29,14 @@ journal_write(const char *home, const struct report *rep,
 	json_t *o;
 	int rc = -1;
 
+	/* JSON holds UTF-8 only, and the path must come back exact (check
+	 * names it, recover rewrites that report): say so, before any change,
+	 * rather than record another name. */
+	if (report_path != NULL &&
+	    !utf8_valid(report_path, strlen(report_path)))
+		return cm_err_set(err, CM_ERR_INPUT, 0, "%s: the report path "
+		    "is not valid UTF-8, so the run's journal cannot record "
+		    "it: choose a report path in UTF-8", report_path);
 	if ((text = report_to_json(rep, err)) == NULL)
 		return -1;
 	o = json_loads(text, 0, NULL);

@@ -174,6 +174,12 @@ test_journal_round_trip(void **state)
 	r.settings = &rs;
 	r.nsettings = 1;
 	assert_int_equal(journal_read(dir, &back, &rp, &err), 0);
+	/* A report path JSON cannot hold exactly: refused, nothing written. */
+	assert_int_equal(journal_write(dir, &r, "/r/\xe9t\xe9.json", &err),
+	    -1);
+	assert_int_equal(err.kind, CM_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "not valid UTF-8"));
+	assert_int_equal(journal_read(dir, &back, &rp, &err), 0);
 	assert_int_equal(journal_write(dir, &r, "/r/a.json", &err), 0);
 	assert_int_equal(journal_read(dir, &back, &rp, &err), 1);
 	assert_string_equal(rp, "/r/a.json");
