@@ -64,7 +64,12 @@ static const struct bad bad_cases[] = {
 	    "bad service name in [service SMS EXEC]" },
 	{ "section name 50 chars", HEAD "[setting "
 	    "123456789012345678901234567890123456789012]\n", 3,
-	    "longer than 49 characters, where inih cuts it" },
+	    "longer than 49 characters, where inih cuts it: use a shorter "
+	    "ID" },
+	{ "service name 50 chars", HEAD SET_A "[service "
+	    "123456789012345678901234567890123456789012]\n", 8,
+	    "longer than 49 characters, where inih cuts it: use a shorter "
+	    "service name" },
 	{ "duplicate setting", HEAD SET_A "[setting a]\n", 8,
 	    "duplicate section [setting a] (first at line 3)" },
 	{ "duplicate profile", HEAD SET_A "[profile]\n", 8,
@@ -805,6 +810,32 @@ test_never_crashes(void **state)
 	free(buf);
 }
 
+/* Eight sections fill the first allocation of the section table exactly:
+ * every one is built, none past it. */
+static void
+test_eight_sections(void **state)
+{
+	char text[2048];
+	size_t len, k;
+	struct profile *p;
+	struct cm_err err;
+	(void)state;
+
+	len = (size_t)snprintf(text, sizeof(text), HEAD);
+	for (k = 0; k < 6; k++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "[setting s%zu]\nkey = HKLM\\SOFTWARE\\T\nvalue = V%zu\n"
+		    "type = REG_DWORD\ndata = %zu\n", k, k, k);
+	snprintf(text + len, sizeof(text) - len, "[service SMS_EXECUTIVE]\n");
+	if (profile_parse("t.ini", text, strlen(text), &p, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p->nsettings, 6);
+	assert_int_equal(p->nservices, 1);
+	assert_string_equal(p->settings[5].value, "V5");
+	assert_string_equal(p->services[0].name, "SMS_EXECUTIVE");
+	profile_free(p);
+}
+
 int
 main(void)
 {
@@ -813,6 +844,7 @@ main(void)
 		cmocka_unit_test(test_nul_byte_is_refused),
 		cmocka_unit_test(test_line_limit),
 		cmocka_unit_test(test_section_name_49_chars),
+		cmocka_unit_test(test_eight_sections),
 		cmocka_unit_test(test_shipped_kb4503442_profiles),
 		cmocka_unit_test(test_all_types_profile),
 		cmocka_unit_test(test_bad_files),

@@ -1121,6 +1121,8 @@ static const struct {
 	    "services: expected an array, found null" },
 	{ { { "services.0.name", "\"\"" } },
 	    "services[0].name: empty service name" },
+	{ { { "services.0.name", NULL } },
+	    "services[0]: missing field \"name\"" },
 	{ { { "services.0.action", "\"reboot\"" } }, "services[0].action: "
 	    "unknown value \"reboot\" (expected \"restart\" or \"none\")" },
 	{ { { "services.0.before", NULL } },
