@@ -62,6 +62,7 @@ struct doc {
 	struct svc *svcs;
 	size_t nsvcs, capsvcs;
 	const char *eol;      /* line end for inserted lines: the file's own */
+	size_t maxline;       /* longest line inih reads (from its reader) */
 };
 
 struct simsvc {
@@ -305,6 +306,8 @@ reader(char *buf, int num, void *stream)
 	size_t li = p->next, len, max = (size_t)num - 2;
 	const char *s, *t, *e;
 
+	/* What is written back must fit too (rewrite_value). */
+	d->maxline = max;
 	if (li >= d->nlines)
 		return NULL;
 	p->next++;
@@ -661,7 +664,9 @@ doc_load(const char *path, struct doc **out, struct cm_err *err)
 }
 
 /* Replaces the value on line li, keeping a comment after it in its
- * column (inih's rule: a ';' after whitespace starts a comment). */
+ * column (inih's rule: a ';' after whitespace starts a comment).  A line
+ * that would grow past what inih reads is refused, the file unchanged:
+ * the sim never writes a file it cannot read back. */
 static int
 rewrite_value(struct doc *d, size_t li, const char *val, struct cm_err *err)
 {
@@ -669,7 +674,7 @@ rewrite_value(struct doc *d, size_t li, const char *val, struct cm_err *err)
 	const char *eq = find_chars_or_comment(lskip(line_start(d, li)), "=:");
 	const char *c = find_chars_or_comment(eq + 1, NULL);
 	const char *vs = lskip(eq + 1);
-	size_t vlen = strlen(val), pre, sp = 0, pad = 0, col;
+	size_t vlen = strlen(val), pre, sp = 0, pad = 0, col, len;
 	struct strbuf b = { NULL, 0, 0, 0 };
 
 	if (vs >= c) {          /* empty value: write it after "= " */
@@ -680,6 +685,13 @@ rewrite_value(struct doc *d, size_t li, const char *val, struct cm_err *err)
 	col = (size_t)(c - text);
 	if (*c != '\0')
 		pad = pre + sp + vlen < col ? col - pre - sp - vlen : 1;
+	/* Only a value past the column makes the line longer. */
+	len = pre + sp + vlen + pad + strlen(c);
+	if (len > d->maxline)
+		return cm_err_set(err, CM_ERR_SYSTEM, 0, "%s:%zu: writing "
+		    "'%s' there would make the line longer than %zu "
+		    "characters (inih's limit): shorten its comment",
+		    d->path, li + 1, val, d->maxline);
 	strbuf_put(&b, text, pre);
 	strbuf_put(&b, " ", sp);
 	strbuf_puts(&b, val);

@@ -808,6 +808,61 @@ test_rewrite_keeps_layout(void **state)
 	free(buf);
 }
 
+/* [S] running with the pid line "pid = 7 ; xxx..." len characters long,
+ * and [T], whose pid makes S's next pid 100. */
+static void
+put_long_pid_line(struct machine *m, size_t len)
+{
+	char line[256], text[320];
+
+	assert_true(len < sizeof(line));
+	memset(line, 'x', len);
+	memcpy(line, "pid = 7 ; ", 10);
+	line[len] = '\0';
+	snprintf(text, sizeof(text), "[S]\nstate = running\n%s\n"
+	    "[T]\nstate = running\npid = 99\n", line);
+	put_text(m->svc, text);
+}
+
+/* A rewritten value that makes its line longer than inih reads (198
+ * characters) is refused naming the file and line, and nothing is
+ * written: the sim never leaves a file it cannot read (found by
+ * fuzz_simsvc).  A line that grows to exactly the limit is written. */
+static void
+test_rewrite_past_inih_line_limit(void **state)
+{
+	struct machine *m = *state;
+	unsigned char *before, *after;
+	size_t blen, alen;
+	char want[256];
+
+	put_long_pid_line(m, 196);
+	open_m(m);
+	assert_int_equal(stop(m, "S", 100), 0);
+	assert_int_equal(start(m, "S", 100), 0);
+	open_m(m);
+	assert_int_equal(query(m, "S").pid, 100);
+	after = slurp(m->svc, &alen);
+	assert_non_null(strstr((char *)after, "\npid = 100 ; xxx"));
+	free(after);
+
+	put_long_pid_line(m, 197);
+	open_m(m);
+	assert_int_equal(stop(m, "S", 100), 0);
+	before = slurp(m->svc, &blen);
+	assert_int_equal(start(m, "S", 100), -1);
+	snprintf(want, sizeof(want), "%s:3: writing '100' there would make "
+	    "the line longer than 198 characters (inih's limit)", m->svc);
+	assert_memory_equal(m->err.msg, want, strlen(want));
+	after = slurp(m->svc, &alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	free(before);
+	free(after);
+	open_m(m);
+	assert_int_equal(query(m, "S").state, SVC_STOPPED);
+}
+
 static void
 test_query(void **state)
 {
@@ -1606,6 +1661,7 @@ main(void)
 		T(test_too_many_services),
 		T(test_services_ini_forms),
 		T(test_rewrite_keeps_layout),
+		T(test_rewrite_past_inih_line_limit),
 		T(test_query),
 		T(test_dependents_in_stop_order),
 		T(test_restart_with_dependents),
