@@ -17,22 +17,25 @@
 /* How much of a file detection looks at. */
 #define DETECT_BYTES (64u * 1024u)
 
-/* Text files have no NUL bytes and few control characters. */
+/* Text files have no NUL bytes and few control characters (below 0x20
+ * but tab, CR, LF and form feed).  Counted by table, not by a chain of
+ * comparisons for every byte. */
 static int
 looks_binary(const unsigned char *p, size_t n)
 {
-	size_t i, ctl = 0;
+	static const unsigned char ctl[256] = {   /* the rest 0 */
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+	};
+	size_t i, nctl = 0;
 
 	if (n > 4096)
 		n = 4096;
-	for (i = 0; i < n; i++) {
-		if (p[i] == 0)
-			return 1;
-		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' &&
-		    p[i] != '\n' && p[i] != '\f')
-			ctl++;
-	}
-	return ctl * 100 > n;
+	if (memchr(p, '\0', n) != NULL)
+		return 1;
+	for (i = 0; i < n; i++)
+		nctl += ctl[p[i]];
+	return nctl * 100 > n;
 }
 
 /* Position of the first line that starts with an IIS directive. */
@@ -45,7 +48,8 @@ first_directive(const char *p, size_t n)
 	size_t i;
 
 	while (l < e) {
-		for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		for (i = 0; *l == '#' && i < sizeof(dirs) / sizeof(dirs[0]);
+		    i++) {
 			size_t dl = strlen(dirs[i]);
 			if ((size_t)(e - l) >= dl &&
 			    memcmp(l, dirs[i], dl) == 0)

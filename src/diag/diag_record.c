@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: ISC
 /* diag_record.c - what the parsers share: the per-file record of
  * problems, string search, ConfigMgr and IIS time stamps. */
+/* memmem, where the C library has it (glibc): diag_find below. */
+#define _GNU_SOURCE
 #include "diag_record.h"
 
 #include <stdarg.h>
@@ -84,21 +86,28 @@ diag_file_error(struct diag_file *f, long line, const char *fmt, ...)
 const char *
 diag_find(const char *h, size_t hn, const char *needle, size_t nn)
 {
-	const char *p, *e;
-
 	if (nn == 0)
 		return h;
 	if (hn < nn)
 		return NULL;
-	e = h + hn - nn + 1;
-	for (p = h; p < e; p++) {
-		p = memchr(p, needle[0], (size_t)(e - p));
-		if (p == NULL)
-			return NULL;
-		if (memcmp(p, needle, nn) == 0)
-			return p;
+#ifdef __GLIBC__
+	/* The library's search skips ahead by what it has seen; the loop
+	 * below (Windows) stops at every first byte. */
+	return memmem(h, hn, needle, nn);
+#else
+	{
+		const char *p, *e = h + hn - nn + 1;
+
+		for (p = h; p < e; p++) {
+			p = memchr(p, needle[0], (size_t)(e - p));
+			if (p == NULL)
+				return NULL;
+			if (memcmp(p, needle, nn) == 0)
+				return p;
+		}
+		return NULL;
 	}
-	return NULL;
+#endif
 }
 
 int

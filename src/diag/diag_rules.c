@@ -10,14 +10,48 @@
 #include <string.h>
 #include <strings.h>
 
+/* The phrases the rules look for in a record, in the logs' wording;
+ * found whatever their case, since writers differ in how they
+ * capitalise. */
+enum phrase {
+	P_FOR_MESSAGE, P_PROXY_MESSAGE, P_MESSAGEID,
+	P_CLIENTCERT, P_FORBIDDEN, P_INVALID_TOKEN, P_TOKEN_EXPIRED,
+	P_SECURE_FAILURE, P_REV_FAILED, P_INVALID_CA, P_CN_INVALID,
+	P_INBOX, P_FILTERED,
+	P_NOT_ALLOWED, P_NO_PRIVKEY, P_NOT_CLIENTAUTH,
+	P_CHAIN_FAILED, P_CHAIN,
+	P_N
+};
+static const char *const PHRASES[P_N] = {
+	[P_FOR_MESSAGE] = "for message ",
+	[P_PROXY_MESSAGE] = "proxy message ",
+	[P_MESSAGEID] = "MessageID: ",
+	[P_CLIENTCERT] = "CMGConnector_Clientcertificaterequired",
+	[P_FORBIDDEN] = "CMGConnector_Forbidden",
+	[P_INVALID_TOKEN] = "CMGService_Invalid_Token",
+	[P_TOKEN_EXPIRED] = "SecurityTokenExpiredException",
+	[P_SECURE_FAILURE] = "ERROR_WINHTTP_SECURE_FAILURE",
+	[P_REV_FAILED] = "_FLAG_CERT_REV_FAILED is set",
+	[P_INVALID_CA] = "_FLAG_INVALID_CA is set",
+	[P_CN_INVALID] = "_FLAG_CERT_CN_INVALID is set",
+	[P_INBOX] = "Cannot connect to the inbox source",
+	[P_FILTERED] = "Filtered cert count with ",
+	[P_NOT_ALLOWED] = "Not allowed cert:",
+	[P_NO_PRIVKEY] = "No private key cert:",
+	[P_NOT_CLIENTAUTH] = "Not client auth cert:",
+	[P_CHAIN_FAILED] = "Chain build failed cert:",
+	[P_CHAIN] = "Chain ",
+};
+#define PHRASE_MAX 40           /* the longest phrase fits */
+
 /* Rejection lines and the stage whose check they fail. */
 static const struct {
-	const char *prefix;
+	enum phrase prefix;
 	enum diag_stage stage;
 } REJECTS[] = {
-	{ "Not allowed cert:", DIAG_ST_ROOTCA },
-	{ "No private key cert:", DIAG_ST_PRIVKEY },
-	{ "Not client auth cert:", DIAG_ST_CLIENTAUTH },
+	{ P_NOT_ALLOWED, DIAG_ST_ROOTCA },
+	{ P_NO_PRIVKEY, DIAG_ST_PRIVKEY },
+	{ P_NOT_CLIENTAUTH, DIAG_ST_CLIENTAUTH },
 };
 #define NREJ (sizeof(REJECTS) / sizeof(REJECTS[0]))
 
@@ -62,6 +96,15 @@ struct diag_rules {
 	unsigned char dirty[DIAG_K_N];
 	size_t norder;
 	size_t order[DIAG_K_N];
+	/* The record being read, and its message in lower case, so that
+	 * each phrase (kept in lower case too) is found with one
+	 * diag_find: a dozen case-blind scans of every record cost more
+	 * than parsing it.  Parsers cut a message at DIAG_RECMAX. */
+	const char *m;
+	size_t n;
+	char low[DIAG_RECMAX];
+	char phrase[P_N][PHRASE_MAX];
+	size_t plen[P_N];
 };
 
 /* The finding of kind, to be written: marked for the next reset. */
@@ -79,38 +122,62 @@ lower(char c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : (unsigned char)c;
 }
 
-/* Case-insensitive search: writers differ in how they capitalise.  Every
- * record is searched for a dozen needles, so the candidates (the needle's
- * first letter in either case) are found with memchr, a pass over the
- * bytes that does not look at each one in C. */
-static const char *
-ci_find(const char *h, size_t hn, const char *needle)
+/* p[0, n) in ASCII lower case into dst: strncasecmp's folding in the C
+ * locale.  Eight bytes at a time: with the top bit of each byte of
+ * h = x & 0x7f.. cleared, h + (0x80 - 'A') sets it where h >= 'A' and
+ * h + (0x7f - 'Z') where h > 'Z' (no carry crosses a byte); the bytes
+ * with the first but not the second, and not already over 0x7f, are
+ * 'A'..'Z', and get 0x20 added. */
+static void
+lower_copy(char *dst, const char *p, size_t n)
 {
-	size_t nn = strlen(needle);
-	const char *end, *lo, *up, *p;
-	int c0 = (unsigned char)needle[0], lc, uc;
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t x, h, up;
+	size_t i = 0;
 
-	/* An empty needle (a thumbprint the log left out) matches nothing. */
-	if (nn == 0 || hn < nn)
-		return NULL;
-	lc = c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0;
-	uc = c0 >= 'a' && c0 <= 'z' ? c0 - 32 : c0;
-	end = h + hn - nn + 1;            /* candidates start before end */
-	lo = memchr(h, lc, (size_t)(end - h));
-	up = uc != lc ? memchr(h, uc, (size_t)(end - h)) : NULL;
-	while (lo != NULL || up != NULL) {
-		p = up == NULL || (lo != NULL && lo < up) ? lo : up;
-		/* Most candidates differ at the second byte already; the
-		 * call is for the few that do not. */
-		if ((nn == 1 || lower(p[1]) == lower(needle[1])) &&
-		    strncasecmp(p, needle, nn) == 0)
-			return p;
-		if (p == lo)
-			lo = memchr(lo + 1, lc, (size_t)(end - lo - 1));
-		else
-			up = memchr(up + 1, uc, (size_t)(end - up - 1));
+	for (; n - i >= 8; i += 8) {
+		memcpy(&x, p + i, 8);
+		h = x & ~high;
+		up = (h + ones * (0x80 - 'A')) ^ (h + ones * (0x7f - 'Z'));
+		x |= (up & ~x & high) >> 2;
+		memcpy(dst + i, &x, 8);
 	}
-	return NULL;
+	for (; i < n; i++)
+		dst[i] = (char)lower(p[i]);
+}
+
+/* Makes m[0, n) the record the phrases are looked for in. */
+static void
+hay_set(struct diag_rules *r, const char *m, size_t n)
+{
+	if (n > sizeof(r->low))
+		n = sizeof(r->low);
+	r->m = m;
+	r->n = n;
+	lower_copy(r->low, m, n);
+}
+
+/* Where needle (nn bytes, in lower case) first occurs in the current
+ * record at or after p, a pointer into it; NULL if nowhere.  An empty
+ * needle (a thumbprint the log left out) matches nothing. */
+static const char *
+hay_find(const struct diag_rules *r, const char *p, const char *needle,
+    size_t nn)
+{
+	size_t off = (size_t)(p - r->m);
+	const char *q;
+
+	if (nn == 0 || off > r->n)
+		return NULL;
+	q = diag_find(r->low + off, r->n - off, needle, nn);
+	return q == NULL ? NULL : r->m + (q - r->low);
+}
+
+/* Where phrase k first occurs in the current record at or after p. */
+static const char *
+find(const struct diag_rules *r, const char *p, enum phrase k)
+{
+	return hay_find(r, p, r->phrase[k], r->plen[k]);
 }
 
 /* Length of s[0, n) without a multi-byte character cut short at its end. */
@@ -129,18 +196,29 @@ utf8_cut(const char *s, size_t n)
 }
 
 /* Copies a log message for evidence: "~~" (the legacy format's line
- * break) becomes '\n'; cut at a UTF-8 character boundary. */
+ * break) becomes '\n'; cut at a UTF-8 character boundary.  The runs
+ * between '~'s are found with memchr and copied whole. */
 static void
 keep_text(char *dst, size_t room, const char *s, size_t n)
 {
-	size_t i, o = 0;
+	size_t i = 0, o = 0, k;
+	const char *t;
 
-	for (i = 0; i < n && o + 1 < room; i++) {
-		if (s[i] == '~' && i + 1 < n && s[i + 1] == '~') {
+	while (i < n && o + 1 < room) {
+		k = n - i < room - 1 - o ? n - i : room - 1 - o;
+		if ((t = memchr(s + i, '~', k)) != NULL)
+			k = (size_t)(t - (s + i));
+		memcpy(dst + o, s + i, k);
+		o += k;
+		i += k;
+		if (t == NULL)
+			break;
+		if (i + 1 < n && s[i + 1] == '~') {
 			dst[o++] = '\n';
-			i++;
+			i += 2;
 		} else {
-			dst[o++] = s[i];
+			dst[o++] = '~';
+			i++;
 		}
 	}
 	if (i < n)
@@ -200,6 +278,10 @@ add_line(struct diag_finding *fd, const struct diag_file *f, long line,
 		same += fd->ev[i].file == f;
 	if (fd->nev == DIAG_EVID_MAX || same >= DIAG_EVID_PER_FILE)
 		return;
+	/* All of it, padding and the text's tail too: a finding is copied
+	 * whole (merge) and compared whole (test_diag_reset), so no byte
+	 * of it may be stack garbage. */
+	memset(&ev, 0, sizeof(ev));
 	ev.file = f;
 	ev.line = line;
 	ev.has_time = has_time;
@@ -225,18 +307,18 @@ hit(struct diag_rules *r, int kind, const struct diag_file *f,
  * "Web exception for message ID:", "Received response URL for message
  * ID:", "MessageID: ID"), or NULL. */
 static const char *
-message_id(const char *m, size_t n, size_t *idl)
+message_id(const struct diag_rules *r, size_t *idl)
 {
-	static const char *const pre[] = { "for message ", "proxy message ",
-	    "MessageID: " };
-	const char *p, *id;
+	static const enum phrase pre[] = { P_FOR_MESSAGE, P_PROXY_MESSAGE,
+	    P_MESSAGEID };
+	const char *p, *id, *e = r->m + r->n;
 	size_t i;
 
 	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
-		if ((p = ci_find(m, n, pre[i])) == NULL)
+		if ((p = find(r, r->m, pre[i])) == NULL)
 			continue;
-		p += strlen(pre[i]);
-		id = word(p, (size_t)(m + n - p), idl);
+		p += r->plen[pre[i]];
+		id = word(p, (size_t)(e - p), idl);
 		while (*idl > 0 && (id[*idl - 1] == ':' || id[*idl - 1] == ','))
 			(*idl)--;
 		if (*idl > 0)
@@ -401,7 +483,8 @@ chain_reject(struct diag_rules *r, enum diag_stage st, const char *p,
     size_t n)
 {
 	struct chain *ch = &r->ch;
-	size_t i;
+	char thumb[DIAG_THUMB_MAX];
+	size_t i, tl;
 
 	if (ch->state != CH_OPEN)
 		chain_open(ch);
@@ -415,23 +498,28 @@ chain_reject(struct diag_rules *r, enum diag_stage st, const char *p,
 	ch->last_reject = (int)st;
 	/* Tie the rejection to the chain-build failures it names. */
 	if (st == DIAG_ST_ROOTCA)
-		for (i = 0; i < ch->nfail; i++)
-			if (ci_find(p, n, ch->fail[i].thumb) != NULL)
+		for (i = 0; i < ch->nfail; i++) {
+			tl = strlen(ch->fail[i].thumb);
+			lower_copy(thumb, ch->fail[i].thumb, tl);
+			if (hay_find(r, p, thumb, tl) != NULL)
 				ch->fail[i].rejected = 1;
+		}
 }
 
 /* "Chain build failed cert: THUMBPRINT" and "Chain N status: NAME": the
  * connector's chain building, logged before the filter rejects the
  * certificate.  Returns 1 if m is one of them. */
 static int
-chain_status(struct diag_rules *r, const char *m, size_t n)
+chain_status(struct diag_rules *r)
 {
+	const char *m = r->m;
+	size_t n = r->n;
 	struct chain *ch = &r->ch;
 	struct diag_chainfail *cf;
 	const char *p, *w;
 	size_t wl, k;
 
-	if ((p = ci_find(m, n, "Chain build failed cert:")) != NULL) {
+	if ((p = find(r, m, P_CHAIN_FAILED)) != NULL) {
 		p += 24;
 		if (ch->state != CH_OPEN)
 			chain_open(ch);
@@ -444,7 +532,7 @@ chain_status(struct diag_rules *r, const char *m, size_t n)
 		keep_text(cf->thumb, sizeof(cf->thumb), w, wl);
 		return 1;
 	}
-	if ((p = ci_find(m, n, "Chain ")) == NULL)
+	if ((p = find(r, m, P_CHAIN)) == NULL)
 		return 0;
 	for (p += 6, k = 0; p + k < m + n && p[k] >= '0' && p[k] <= '9'; k++)
 		;
@@ -476,13 +564,13 @@ connector_file(const struct diag_file *f)
 
 /* The ERROR_WINHTTP_SECURE_FAILURE flags Microsoft documents. */
 static unsigned
-winhttp_flag(const char *m, size_t n)
+winhttp_flag(const struct diag_rules *r)
 {
-	if (ci_find(m, n, "_FLAG_CERT_REV_FAILED is set"))
+	if (find(r, r->m, P_REV_FAILED))
 		return DIAG_WF_CERT_REV_FAILED;
-	if (ci_find(m, n, "_FLAG_INVALID_CA is set"))
+	if (find(r, r->m, P_INVALID_CA))
 		return DIAG_WF_INVALID_CA;
-	if (ci_find(m, n, "_FLAG_CERT_CN_INVALID is set"))
+	if (find(r, r->m, P_CN_INVALID))
 		return DIAG_WF_CERT_CN_INVALID;
 	return 0;
 }
@@ -504,9 +592,10 @@ on_rec(void *ctx, const struct diag_file *f, const struct diag_rec *rec)
 	conn = r->cur_conn || (rec->complen == 24 && strncasecmp(rec->comp,
 	    "SMS_CLOUD_PROXYCONNECTOR", 24) == 0);
 	r->conn_read |= conn;
-	id = conn ? message_id(m, n, &idl) : NULL;
-	certreq = ci_find(m, n, "CMGConnector_Clientcertificaterequired") !=
-	    NULL;
+	hay_set(r, m, n);
+	n = r->n;
+	id = conn ? message_id(r, &idl) : NULL;
+	certreq = find(r, m, P_CLIENTCERT) != NULL;
 	if (certreq)
 		hit_request(r, DIAG_K_CLIENTCERT, f, rec, id, idl);
 	/* Only the connector's own log can tell whether its verbose
@@ -514,35 +603,34 @@ on_rec(void *ctx, const struct diag_file *f, const struct diag_rec *rec)
 	if (conn && (certreq || diag_find(m, n, "(403) Forbidden", 15) ||
 	    diag_find(m, n, "HTTP/1.1 403", 12)))
 		hit_request(r, DIAG_K_VERBOSE, f, rec, id, idl);
-	if (ci_find(m, n, "CMGConnector_Forbidden"))
+	if (find(r, m, P_FORBIDDEN))
 		hit_request(r, DIAG_K_FORBIDDEN, f, rec, id, idl);
-	if (ci_find(m, n, "CMGService_Invalid_Token") ||
-	    ci_find(m, n, "SecurityTokenExpiredException"))
+	if (find(r, m, P_INVALID_TOKEN) || find(r, m, P_TOKEN_EXPIRED))
 		hit(r, DIAG_K_TOKEN, f, rec);
-	if (ci_find(m, n, "ERROR_WINHTTP_SECURE_FAILURE")) {
+	if (find(r, m, P_SECURE_FAILURE)) {
 		hit(r, DIAG_K_SECURE, f, rec);
 		touch(r, DIAG_K_SECURE)->flags |= r->wflags;
 		r->wflags = 0;
 	} else {
-		r->wflags |= winhttp_flag(m, n);
+		r->wflags |= winhttp_flag(r);
 	}
-	if (ci_find(m, n, "Cannot connect to the inbox source"))
+	if (find(r, m, P_INBOX))
 		hit(r, DIAG_K_INBOX, f, rec);
-	if ((p = ci_find(m, n, "Filtered cert count with ")) != NULL) {
+	if ((p = find(r, m, P_FILTERED)) != NULL) {
 		p += 25;
 		chain_count(r, p, (size_t)(m + n - p), f, rec);
 		return;
 	}
 	for (i = 0; i < NREJ; i++) {
-		pl = strlen(REJECTS[i].prefix);
-		if ((p = ci_find(m, n, REJECTS[i].prefix)) != NULL) {
+		pl = r->plen[REJECTS[i].prefix];
+		if ((p = find(r, m, REJECTS[i].prefix)) != NULL) {
 			p += pl;
 			chain_reject(r, REJECTS[i].stage, p,
 			    (size_t)(m + n - p));
 			return;
 		}
 	}
-	(void)chain_status(r, m, n);
+	(void)chain_status(r);
 }
 
 /* The entry of address a in fd, added if there is room; NULL if not. */
@@ -654,11 +742,21 @@ struct diag_rules *
 diag_rules_new(int has_since, time_t since)
 {
 	struct diag_rules *r = calloc(1, sizeof(*r));
+	size_t k;
 
 	if (r == NULL)
 		return NULL;
 	r->has_since = has_since;
 	r->since = since;
+	for (k = 0; k < P_N; k++) {
+		/* A phrase too long for its room is a bug that every test
+		 * of the rules shows at once. */
+		if ((r->plen[k] = strlen(PHRASES[k])) > PHRASE_MAX) {
+			free(r);
+			return NULL;
+		}
+		lower_copy(r->phrase[k], PHRASES[k], r->plen[k]);
+	}
 	memset(r->dirty, 1, sizeof(r->dirty));
 	diag_rules_reset(r);
 	return r;

@@ -877,6 +877,37 @@ test_message_id_words_in_any_case(void **state)
 	free_files();
 }
 
+/* A phrase is found in any case wherever it starts: the search folds
+ * the record eight bytes at a time, so each of sixteen records starts it
+ * one byte later, after bytes next to 'A'..'Z' ('@', '[', '`', '{') and
+ * UTF-8 ("\xc3\x89" is an accented capital letter, left alone).  The
+ * record with "_" changed to '\x7f' ('_' + 0x20) must not match. */
+static void
+test_phrases_in_any_case_at_any_offset(void **state)
+{
+	static const char pad[] = "@[`{\xc3\x89@[`{\xc3\x89@[`";
+	struct diag_rules *r = rules_new(NULL);
+	const struct diag_finding *fd;
+	char text[4096], *o = text;
+	size_t k;
+	(void)state;
+
+	for (k = 0; k < 16; k++)
+		o += sprintf(o, "<![LOG[%.*s%s]LOG]!><time=\"1:00:%02zu.000+000\" "
+		    "date=\"1-2-2026\">\n", (int)k, pad, k % 2 ?
+		    "SECURITYTOKENEXPIREDEXCEPTION" :
+		    "cmgSERVICE_INVALID_token", k);
+	sprintf(o, "<![LOG[CMGService\x7fInvalid\x7fToken]LOG]!>"
+	    "<time=\"1:00:59.000+000\" date=\"1-2-2026\">\n");
+	feed_text(r, "x.log", text);
+	diag_rules_finish(r);
+	assert_non_null(fd = find(r, "cmg-token-invalid", NULL));
+	assert_int_equal(fd->count, 16);
+	assert_int_equal(fd->last, fd->first + 15);
+	diag_rules_free(r);
+	free_files();
+}
+
 /* With the client list full, every request from an address not in it
  * counts in other_clients, whatever the address looks like ("1" here:
  * the bytes of 49 in other_clients). */
@@ -939,6 +970,7 @@ main(void)
 		cmocka_unit_test(test_evidence_that_fits_is_kept_whole),
 		cmocka_unit_test(test_get_past_the_end_is_null),
 		cmocka_unit_test(test_message_id_words_in_any_case),
+		cmocka_unit_test(test_phrases_in_any_case_at_any_offset),
 		cmocka_unit_test(test_clients_past_a_full_list_are_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
