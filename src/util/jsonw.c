@@ -51,10 +51,13 @@ jsonw_text(const char *s)
 
 	if (s == NULL)
 		return json_null();
-	/* Most text is well formed already: only the rest is copied. */
+	/* Most text is well formed already, and jansson checks that as it
+	 * copies (refusing it if not): only the rest is cleaned first. */
 	n = strlen(s);
-	if (utf8_valid(s, n))
-		return json_stringn(s, n);
+	if ((j = json_stringn(s, n)) != NULL)
+		return j;
+	if (utf8_valid(s, n))           /* refused for want of memory */
+		return NULL;
 	if ((c = utf8_clean(s, n)) == NULL)
 		return NULL;
 	j = json_string(c);
