@@ -893,8 +893,9 @@ test_phrases_in_any_case_at_any_offset(void **state)
 	(void)state;
 
 	for (k = 0; k < 16; k++)
-		o += sprintf(o, "<![LOG[%.*s%s]LOG]!><time=\"1:00:%02zu.000+000\" "
-		    "date=\"1-2-2026\">\n", (int)k, pad, k % 2 ?
+		o += sprintf(o, "<![LOG[%.*s%s]LOG]!>"
+		    "<time=\"1:00:%02zu.000+000\" date=\"1-2-2026\">\n",
+		    (int)k, pad, k % 2 ?
 		    "SECURITYTOKENEXPIREDEXCEPTION" :
 		    "cmgSERVICE_INVALID_token", k);
 	sprintf(o, "<![LOG[CMGService\x7fInvalid\x7fToken]LOG]!>"
