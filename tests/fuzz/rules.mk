@@ -49,7 +49,8 @@ FUZZ_TARGETS += policy journal cert
 FUZZ_SEEDS_policy = $(wildcard tests/fuzz/seeds/policy/*)
 FUZZ_SEEDS_journal = $(wildcard tests/fuzz/seeds/journal/*)
 # Each cert seed is a flag byte (see fuzz_cert.c) and an openssl-made file
-# without private keys (no key is ever committed).  Campaigns (make fuzz,
+# without private keys (no key is ever committed, nor is a kept input that
+# carries one: FUZZ_KEEP_cert below).  Campaigns (make fuzz,
 # scripts/bench-fuzz) also start from what tests/cert/mkcerts makes, keys
 # and PKCS#12 files with keys included, made afresh in build/fuzz/gen/cert
 # (the password-protected ones behind flag 4, the roots behind flag 1).
@@ -115,14 +116,19 @@ fuzz-replay-%: $(FZ)/fuzz_%
 # corpus, minimised; the seeds are taken as covered already, so that no
 # input the seeds cover is kept twice.  Edges only (-use_counters=0): an
 # input per new edge, not per new hit count, keeps the corpus a few
-# hundred KB in all.
+# hundred KB in all.  FUZZ_KEEP_NAME, where set, is a command that prints
+# which of the files it is given may be kept at all.
+FUZZ_KEEP_cert = scripts/fuzz-keyless $(FZ)/gen/cert
+fuzz-corpus-cert: $(FZ)/gen/cert/.made
 fuzz-corpus-%: $(FZ)/fuzz_%
-	@rm -rf $(FZ)/merge/$* && mkdir -p $(FZ)/merge/$* $(FZ)/corpus/$* \
-	    $(FUZZ_KEPT)/$*
+	@rm -rf $(FZ)/merge/$* $(FZ)/cand/$* && mkdir -p $(FZ)/merge/$* \
+	    $(FZ)/cand/$* $(FZ)/corpus/$* $(FUZZ_KEPT)/$*
 	@for f in $(FUZZ_SEEDS_$*); do \
 	    cp "$$f" $(FZ)/merge/$*/seed-"$$(basename "$$f")"; done
+	@$(or $(FUZZ_KEEP_$*),printf '%s\n') $(wildcard $(FUZZ_KEPT)/$*/*) \
+	    $(wildcard $(FZ)/corpus/$*/*) | xargs -r cp -t $(FZ)/cand/$*
 	@$(FZ)/fuzz_$* -merge=1 -use_counters=0 -rss_limit_mb=1024 -timeout=10 \
-	    $(FZ)/merge/$* $(FUZZ_KEPT)/$* $(FZ)/corpus/$* \
+	    $(FZ)/merge/$* $(FZ)/cand/$* \
 	    >$(FZ)/merge_$*.log 2>&1 || { tail -n 20 $(FZ)/merge_$*.log; exit 1; }
 	@rm -f $(FZ)/merge/$*/seed-* $(FUZZ_KEPT)/$*/*
 	@cp $(FZ)/merge/$*/* $(FUZZ_KEPT)/$*/ 2>/dev/null || true
