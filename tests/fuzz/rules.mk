@@ -17,7 +17,8 @@
 # fuzzing found stays found.  The working corpus grows under
 # build/fuzz/corpus/NAME, never in the source tree.  A crash leaves its
 # input as build/fuzz/crash-* (reproduce: build/fuzz/fuzz_NAME FILE); it
-# goes into the kept corpus with its fix.
+# goes into the kept corpus with its fix, named crash-*, which no
+# re-minimisation drops.
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
@@ -116,21 +117,26 @@ fuzz-replay-%: $(FZ)/fuzz_%
 # corpus, minimised; the seeds are taken as covered already, so that no
 # input the seeds cover is kept twice.  Edges only (-use_counters=0): an
 # input per new edge, not per new hit count, keeps the corpus a few
-# hundred KB in all.  FUZZ_KEEP_NAME, where set, is a command that prints
-# which of the files it is given may be kept at all.
+# hundred KB in all.  The crash-* inputs stay as they are (a crash fixed
+# is a regression test, whatever else covers its code).  FUZZ_KEEP_NAME,
+# where set, is a command that prints which of the files it is given may
+# be kept at all.
 FUZZ_KEEP_cert = scripts/fuzz-keyless $(FZ)/gen/cert
 fuzz-corpus-cert: $(FZ)/gen/cert/.made
 fuzz-corpus-%: $(FZ)/fuzz_%
 	@rm -rf $(FZ)/merge/$* $(FZ)/cand/$* && mkdir -p $(FZ)/merge/$* \
 	    $(FZ)/cand/$* $(FZ)/corpus/$* $(FUZZ_KEPT)/$*
-	@for f in $(FUZZ_SEEDS_$*); do \
+	@for f in $(FUZZ_SEEDS_$*) $(wildcard $(FUZZ_KEPT)/$*/crash-*); do \
 	    cp "$$f" $(FZ)/merge/$*/seed-"$$(basename "$$f")"; done
-	@$(or $(FUZZ_KEEP_$*),printf '%s\n') $(wildcard $(FUZZ_KEPT)/$*/*) \
-	    $(wildcard $(FZ)/corpus/$*/*) | xargs -r cp -t $(FZ)/cand/$*
+	@find $(FUZZ_KEPT)/$* $(FZ)/corpus/$* -type f ! -name 'crash-*' | \
+	    awk -F/ '!s[$$NF]++' | \
+	    $(if $(FUZZ_KEEP_$*),xargs -r $(FUZZ_KEEP_$*),cat) | \
+	    xargs -r cp -t $(FZ)/cand/$*
 	@$(FZ)/fuzz_$* -merge=1 -use_counters=0 -rss_limit_mb=1024 -timeout=10 \
 	    $(FZ)/merge/$* $(FZ)/cand/$* \
 	    >$(FZ)/merge_$*.log 2>&1 || { tail -n 20 $(FZ)/merge_$*.log; exit 1; }
-	@rm -f $(FZ)/merge/$*/seed-* $(FUZZ_KEPT)/$*/*
+	@rm -f $(FZ)/merge/$*/seed-*
+	@find $(FUZZ_KEPT)/$* -type f ! -name 'crash-*' -delete
 	@cp $(FZ)/merge/$*/* $(FUZZ_KEPT)/$*/ 2>/dev/null || true
 	@echo "$*: $$(ls $(FUZZ_KEPT)/$* | wc -l) inputs kept," \
 	    "$$(cat $(FUZZ_KEPT)/$*/* 2>/dev/null | wc -c) bytes"
