@@ -49,6 +49,19 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* The file at path holds exactly want[0, len). */
+static void
+assert_file_is(const char *path, const unsigned char *want, size_t len)
+{
+	unsigned char *buf;
+	size_t n;
+
+	buf = slurp(path, &n);
+	assert_int_equal(n, len);
+	assert_memory_equal(buf, want, len);
+	free(buf);
+}
+
 static void
 put(const char *path, const void *buf, size_t len)
 {
@@ -458,8 +471,8 @@ static void
 test_delete_value(void **state)
 {
 	struct machine *m = *state;
-	unsigned char *before, *after;
-	size_t blen, alen;
+	unsigned char *before;
+	size_t blen;
 
 	open_m(m);
 	assert_int_equal(m->b->ops->delete_value(m->b, CPC, "ConnectionPolicy",
@@ -477,11 +490,8 @@ test_delete_value(void **state)
 	    REGVIEW_64, &m->err), 0);
 	assert_int_equal(m->b->ops->delete_value(m->b, SMS "\\Nope", "x",
 	    REGVIEW_64, &m->err), 0);
-	after = slurp(m->reg, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
+	assert_file_is(m->reg, before, blen);
 	free(before);
-	free(after);
 	open_m(m);
 	assert_int_equal(value_exists(m, CPC, "ConnectionPolicy", REGVIEW_64),
 	    0);
@@ -493,8 +503,8 @@ static void
 test_delete_key(void **state)
 {
 	struct machine *m = *state;
-	unsigned char *before, *after;
-	size_t blen, alen;
+	unsigned char *before;
+	size_t blen;
 
 	open_m(m);
 	/* not empty (values, or subkeys): refused, nothing changes */
@@ -504,19 +514,13 @@ test_delete_key(void **state)
 	assert_int_equal(m->err.kind, CM_ERR_SYSTEM);
 	assert_int_equal(m->b->ops->delete_key(m->b, SMS "\\Components",
 	    REGVIEW_64, &m->err), -1);
-	after = slurp(m->reg, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
-	free(after);
+	assert_file_is(m->reg, before, blen);
 	assert_int_equal(key_exists(m, CPC, REGVIEW_64), 1);
 	/* a key with subkeys but no header of its own is not empty either */
 	assert_int_equal(m->b->ops->delete_key(m->b,
 	    "HKLM\\SOFTWARE\\Microsoft", REGVIEW_64, &m->err), -1);
 	assert_non_null(strstr(m->err.msg, "has subkeys"));
-	after = slurp(m->reg, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
-	free(after);
+	assert_file_is(m->reg, before, blen);
 	/* empty: goes */
 	assert_int_equal(m->b->ops->delete_key(m->b, SMS "\\Triggers",
 	    REGVIEW_64, &m->err), 0);
@@ -526,11 +530,8 @@ test_delete_key(void **state)
 	before = slurp(m->reg, &blen);
 	assert_int_equal(m->b->ops->delete_key(m->b, SMS "\\Triggers",
 	    REGVIEW_64, &m->err), 0);
-	after = slurp(m->reg, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
+	assert_file_is(m->reg, before, blen);
 	free(before);
-	free(after);
 }
 
 static void
@@ -854,11 +855,8 @@ test_rewrite_past_inih_line_limit(void **state)
 	snprintf(want, sizeof(want), "%s:3: writing '100' there would make "
 	    "the line longer than 198 characters (inih's limit)", m->svc);
 	assert_memory_equal(m->err.msg, want, strlen(want));
-	after = slurp(m->svc, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
+	assert_file_is(m->svc, before, blen);
 	free(before);
-	free(after);
 	open_m(m);
 	assert_int_equal(query(m, "S").state, SVC_STOPPED);
 }
@@ -961,8 +959,8 @@ static void
 test_restart_with_dependents(void **state)
 {
 	struct machine *m = *state;
-	unsigned char *before, *after;
-	size_t blen, alen, n, i;
+	unsigned char *before;
+	size_t blen, n, i;
 	struct svc_status st;
 	char **names;
 
@@ -976,11 +974,8 @@ test_restart_with_dependents(void **state)
 	    "ERROR_DEPENDENT_SERVICES_RUNNING"));
 	assert_int_equal(stop(m, "B", 100), -1);
 	assert_int_equal(m->err.sys, 1051);
-	after = slurp(m->svc, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
+	assert_file_is(m->svc, before, blen);
 	free(before);
-	free(after);
 
 	assert_int_equal(m->b->ops->svc_dependents(m->b, "A", &names, &n,
 	    &m->err), 0);
@@ -1084,8 +1079,8 @@ static void
 test_fail_stop(void **state)
 {
 	struct machine *m = *state;
-	unsigned char *before, *after;
-	size_t blen, alen;
+	unsigned char *before;
+	size_t blen;
 	struct svc_status st;
 
 	put_text(m->svc, "[S]\nstate = running\npid = 9\nfail = stop\n");
@@ -1098,11 +1093,8 @@ test_fail_stop(void **state)
 	assert_non_null(strstr(m->err.msg, "fail = stop"));
 	assert_int_equal(st.state, SVC_RUNNING);
 	assert_int_equal(st.pid, 9);
-	after = slurp(m->svc, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
+	assert_file_is(m->svc, before, blen);
 	free(before);
-	free(after);
 	/* already stopped wins over the fault */
 	put_text(m->svc, "[S]\nstate = stopped\nfail = stop\n");
 	assert_int_equal(stop(m, "S", 100), 0);
@@ -1392,8 +1384,8 @@ static void
 test_start_at_the_largest_pid(void **state)
 {
 	struct machine *m = *state;
-	unsigned char *before, *after;
-	size_t blen, alen;
+	unsigned char *before;
+	size_t blen;
 	struct svc_status st;
 
 	put_text(m->svc, "[S]\nstate = stopped\npid = 4294967294\n"
@@ -1410,11 +1402,8 @@ test_start_at_the_largest_pid(void **state)
 	assert_non_null(strstr(m->err.msg, "cannot start T: no pid above "
 	    "4294967295"));
 	assert_int_equal(query(m, "T").state, SVC_STOPPED);
-	after = slurp(m->svc, &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
+	assert_file_is(m->svc, before, blen);
 	free(before);
-	free(after);
 	/* One above the largest is not a pid. */
 	put_text(m->svc, "[S]\nstate = running\npid = 4294967296\n");
 	backend_close(m->b);
