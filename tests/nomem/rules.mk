@@ -10,3 +10,4 @@ nomem: $(B)/cmremedy $(B)/failalloc.so
 	@tests/nomem/run $(B)/cmremedy $(B)/failalloc.so
 
 CHECK_TARGETS += nomem
+CHECK_BUILD += $(B)/failalloc.so

@@ -46,4 +46,5 @@ wine-check: $(WINE_TOOLS)
 	@tests/wine/run
 
 CHECK_TARGETS += windows-check wine-check
+CHECK_BUILD += $(WINE_TOOLS)
 DEMO_TARGETS += wine
