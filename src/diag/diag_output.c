@@ -12,12 +12,25 @@
 /* ---- text ---- */
 
 /* Prints the first line of s with control characters shown as '?', so
- * that a log cannot send escape sequences to the terminal. */
+ * that a log cannot send escape sequences to the terminal.  The runs
+ * between them go out whole, found by strcspn. */
 static void
 put_line(FILE *out, const char *s)
 {
-	for (; *s != '\0' && *s != '\n'; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	static const char ctl[] = "\001\002\003\004\005\006\007\010\011\012"
+	    "\013\014\015\016\017\020\021\022\023\024\025\026\027\030\031"
+	    "\032\033\034\035\036\037\177";
+	size_t n;
+
+	for (;;) {
+		n = strcspn(s, ctl);
+		fwrite(s, 1, n, out);
+		s += n;
+		if (*s == '\0' || *s == '\n')
+			break;
+		fputc('?', out);
+		s++;
+	}
 	if (*s == '\n')
 		fputs(" ...", out);
 }

@@ -308,6 +308,50 @@ test_utf8_clean(void **state)
 	free(c);
 }
 
+/* A log cannot send escape sequences to the terminal: in the text report
+ * each control character of a record is shown as '?', and a record of
+ * more than one line shows its first and " ...". */
+static void
+test_text_masks_control_characters(void **state)
+{
+	static const char rec[] = "<![LOG[[CCMHTTP] ERROR INFO: \033[2J\t"
+	    "StatusCode=403 StatusText=CMGConnector_Clientcertificaterequired"
+	    " \x7f\x01\x1f\r|end\nsecond line]LOG]!><time=\"08:15:02.124+480\""
+	    " date=\"01-02-2026\" component=\"LocationServices\" context=\"\""
+	    " type=\"3\" thread=\"4120\" file=\"ccmhttp.cpp:1235\">\r\n";
+	char dir[] = "/tmp/cmremedy-test.XXXXXX", path[64], *got;
+	char *plain = slurp(D "LocationServices.log");
+	const char *paths[1] = { path };
+	const char *p = plain;
+	FILE *f;
+	int i;
+	(void)state;
+
+	/* Four plain records first, or the file reads as binary. */
+	for (i = 0; i < 4; i++) {
+		assert_non_null(p = strchr(p, '\n'));
+		p++;
+	}
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/LocationServices.log", dir);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(plain, 1, (size_t)(p - plain), f),
+	    (size_t)(p - plain));
+	assert_int_equal(fwrite(rec, 1, sizeof(rec) - 1, f), sizeof(rec) - 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(run(paths, 1, NULL, 0, &got), DIAG_EXIT_FINDINGS);
+	assert_non_null(p = strstr(got, "ERROR INFO: ?[2J?StatusCode=403"));
+	assert_non_null(strstr(p, "Clientcertificaterequired ????|end ...\n"));
+	for (p = got; *p != '\0'; p++)
+		if (*p != '\n')
+			assert_false((unsigned char)*p < 0x20 || *p == 0x7f);
+	assert_null(strstr(got, "second line"));
+	free(got);
+	free(plain);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void
 test_log_names(void **state)
 {
@@ -334,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_utf8_clean),
 		cmocka_unit_test(test_log_names),
+		cmocka_unit_test(test_text_masks_control_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
