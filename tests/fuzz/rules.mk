@@ -2,7 +2,8 @@
 # tests/fuzz/rules.mk - libFuzzer targets, one per input cmremedy reads,
 # built with clang under ASan+UBSan into build/fuzz/ from the library
 # sources (LIB_SRC) compiled again.
-#   make fuzz                 each target for FUZZ_SECONDS (default 60)
+#   make fuzz                 each target for FUZZ_SECONDS (default 60),
+#                             two at a time
 #   make fuzz-replay          every seed and kept input through its target
 #                             once; part of `make check`
 #   make fuzz-smoke           each for FUZZ_SMOKE_SECONDS (default 4); part
@@ -153,23 +154,21 @@ fuzz-replay: $(FUZZ_BIN)
 	    if $(MAKE) --no-print-directory fuzz-replay-$$t; then \
 	        p=$$((p + 1)); else f=$$((f + 1)); fi; done; \
 	    echo "fuzz-replay: $$p passed, $$f failed"; [ $$f -eq 0 ]
-fuzz: $(FUZZ_BIN)
-	@for t in $(FUZZ_TARGETS); do \
-	    $(MAKE) --no-print-directory fuzz-run-$$t \
-	        FUZZ_TIME=$(FUZZ_SECONDS) || exit 1; done
-# Two targets at a time (one a core), each target's lines printed together
-# when it ends.  A target passes when its run ends well, so that one that
-# cannot even be built counts as failed.
-fuzz-smoke: $(FUZZ_BIN)
-	@rm -f $(FZ)/smoke-passed && touch $(FZ)/smoke-passed
-	@$(MAKE) --no-print-directory -k -j2 -Otarget \
-	    $(FUZZ_TARGETS:%=fuzz-smoke-%) || true
-	@p=$$(sort -u $(FZ)/smoke-passed | wc -l); \
+# make fuzz and fuzz-smoke: every target, two at a time (one a core), each
+# target's lines printed together when it ends.  A target passes when its
+# run ends well, so that one that cannot even be built counts as failed;
+# the others go on.
+fuzz: FUZZ_EACH = $(FUZZ_SECONDS)
+fuzz-smoke: FUZZ_EACH = $(FUZZ_SMOKE_SECONDS)
+fuzz fuzz-smoke: $(FUZZ_BIN)
+	@rm -f $(FZ)/$@-passed && touch $(FZ)/$@-passed
+	@$(MAKE) --no-print-directory -k -j2 -Otarget FUZZ_TIME=$(FUZZ_EACH) \
+	    FUZZ_PASSED=$(FZ)/$@-passed $(FUZZ_TARGETS:%=fuzz-each-%) || true
+	@p=$$(sort -u $(FZ)/$@-passed | wc -l); \
 	    f=$$(( $(words $(FUZZ_TARGETS)) - p )); \
-	    echo "fuzz-smoke: $$p passed, $$f failed"; [ $$f -eq 0 ]
-fuzz-smoke-%: $(FZ)/fuzz_%
-	@$(MAKE) --no-print-directory fuzz-run-$* \
-	    FUZZ_TIME=$(FUZZ_SMOKE_SECONDS) && echo $* >> $(FZ)/smoke-passed
+	    echo "$@: $$p passed, $$f failed"; [ $$f -eq 0 ]
+fuzz-each-%: $(FZ)/fuzz_%
+	@$(MAKE) --no-print-directory fuzz-run-$* && echo $* >> $(FUZZ_PASSED)
 
 CHECK_TARGETS += fuzz-replay fuzz-smoke
 CHECK_BUILD += $(FUZZ_BIN)
