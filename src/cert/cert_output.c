@@ -290,6 +290,6 @@ cert_output_json(const struct cert_set *set, const struct cert_result *r,
 	if (fprintf(out, "%s\n", text) < 0)
 		rc = cm_err_set(err, CM_ERR_SYSTEM, 0, "cannot write the "
 		    "output");
-	free(text);
+	jsonw_free(text);
 	return rc;
 }

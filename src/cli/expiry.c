@@ -166,13 +166,13 @@ status_json(const struct view *v, FILE *out, FILE *errout)
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (s == NULL || err.kind != CM_ERR_NONE) {
-		free(s);
+		jsonw_free(s);
 		fprintf(errout, "cmremedy: %s\n", err.kind != CM_ERR_NONE ?
 		    err.msg : "out of memory");
 		return EXIT_SYSTEM;
 	}
 	fprintf(out, "%s\n", s);
-	free(s);
+	jsonw_free(s);
 	return EXIT_OK;
 }
 
@@ -384,7 +384,7 @@ expiry_expire(const struct cli *c, FILE *out, FILE *errout)
 			fprintf(out, "%s\n", s);
 		else
 			rc = worse(rc, EXIT_SYSTEM);
-		free(s);
+		jsonw_free(s);
 		json_decref(root);
 	}
 	view_close(&v);

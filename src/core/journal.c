@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "util/fsperm.h"
+#include "util/jsonw.h"
 #include "util/sysutil.h"
 #include "util/text.h"
 #include "util/utf.h"
@@ -52,11 +53,11 @@ journal_write(const char *home, const struct report *rep,
 	}
 	json_decref(o);
 	if ((path = journal_path(home)) == NULL) {
-		free(out);
+		jsonw_free(out);
 		return cm_err_nomem(err);
 	}
 	rc = sys_write_atomic(path, out, strlen(out), err);
-	free(out);
+	jsonw_free(out);
 	free(path);
 	return rc;
 }

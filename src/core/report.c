@@ -452,14 +452,14 @@ report_to_json(const struct report *r, struct cm_err *err)
 	/* json_dumps leaves out the final newline a text file wants. */
 	n = strlen(s);
 	if ((out = malloc(n + 2)) == NULL) {
-		free(s);
+		jsonw_free(s);
 		cm_err_nomem(err);
 		return NULL;
 	}
 	memcpy(out, s, n);
 	out[n] = '\n';
 	out[n + 1] = '\0';
-	free(s);
+	jsonw_free(s);
 	return out;
 }
 

@@ -17,6 +17,16 @@ jsonw_nomem(struct jsonw *w)
 	return -1;
 }
 
+void
+jsonw_free(char *text)
+{
+	json_free_t f;
+
+	json_get_alloc_funcs(NULL, &f);
+	if (text != NULL)
+		f(text);
+}
+
 int
 jsonw_set(struct jsonw *w, json_t *o, const char *key, json_t *v)
 {

@@ -38,6 +38,12 @@ int jsonw_push(struct jsonw *w, json_t *a, json_t *v);
  * than losing the whole document.  NULL on allocation failure. */
 json_t *jsonw_text(const char *s);
 
+/* Frees text jansson made (json_dumps): jansson allocates it with the
+ * allocator json_set_alloc_funcs installed, which is not always malloc
+ * (the fuzz targets install their own), so free() is wrong for it.
+ * NULL is fine. */
+void jsonw_free(char *text);
+
 /* t as the string "YYYY-MM-DDTHH:MM:SSZ" (utc_format).  NULL on
  * allocation failure. */
 json_t *jsonw_time(time_t t);
