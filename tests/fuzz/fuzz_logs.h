@@ -14,6 +14,7 @@
 #include "diag/diag_logline.h"
 #include "diag/diag_output.h"
 #include "diag/diag_rules.h"
+#include "fuzz_jsonmem.h"
 
 /* Every byte a record points at must be readable: asked of ASan's shadow
  * memory for the whole span at once (a C loop over the bytes cost more
@@ -87,6 +88,7 @@ fuzz_one(const uint8_t *data, size_t size, enum diag_format fmt, int report)
 		o.bufsize = size + 1;
 	if (r == NULL && (r = diag_rules_new(0, 0)) == NULL)
 		return 0;
+	fuzz_jsonmem_begin();
 	if ((f = diag_file_new("fuzz.log")) == NULL)
 		return 0;
 	diag_rules_reset(r);
@@ -104,6 +106,7 @@ fuzz_one(const uint8_t *data, size_t size, enum diag_format fmt, int report)
 		(void)diag_output_json(null, &f, 1, r, &err);
 	}
 	diag_file_free(f);
+	fuzz_jsonmem_end();
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "core/policy.h"
 #include "core/report.h"
 #include "core/revert.h"
+#include "fuzz_jsonmem.h"
 #include "reg/regval.h"
 #include "support/mock_backend.h"
 
@@ -170,7 +171,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cm_err err;
 	char *json, *json2;
 
+	fuzz_jsonmem_begin();
 	if (report_parse(NAME, data, size, &r, &err) != 0) {
+		fuzz_jsonmem_end();
 		if (err.kind == CM_ERR_NOMEM)
 			return 0;
 		if (err.kind != CM_ERR_INPUT)
@@ -193,5 +196,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(json);
 	report_free(again);
 	report_free(r);
+	fuzz_jsonmem_end();
 	return 0;
 }
