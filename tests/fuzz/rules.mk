@@ -19,7 +19,9 @@
 # build/fuzz/corpus/NAME, never in the source tree.  A crash leaves its
 # input as build/fuzz/crash-* (reproduce: build/fuzz/fuzz_NAME FILE); it
 # goes into the kept corpus with its fix, named crash-*, which no
-# re-minimisation drops.
+# re-minimisation drops.  "jansson allocated ... never freed" is a leak
+# the JSON arena (fuzz_jsonmem.h) found: FUZZ_JSON_ASAN=1 on the same
+# command shows where it was allocated.
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 4
