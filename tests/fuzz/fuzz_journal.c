@@ -15,6 +15,7 @@
 #include "core/policy.h"
 #include "core/recover.h"
 #include "fuzz_file.h"
+#include "fuzz_jsonmem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,6 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pol == NULL && policy_load(NULL, &pol, &err) != 0)
 		die("no built-in policy", err.msg);
 	fuzz_file_put(path, data, size);
+	fuzz_jsonmem_begin();
 	rc = journal_read(fuzz_dir, &rep, &report_path, &err);
 	if (rc == 0)
 		die("a journal that is there read as none", NULL);
@@ -60,6 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			die("a refused journal that left its report", NULL);
 		refused(&err, CM_ERR_SYSTEM, path, "a refusal that is not "
 		    "the machine's state");
+		fuzz_jsonmem_end();
 		return 0;
 	}
 	if (rc != 1 || rep == NULL)
@@ -76,5 +79,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(report_path);
 	report_free(rep);
+	fuzz_jsonmem_end();
 	return 0;
 }

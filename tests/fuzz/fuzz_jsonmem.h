@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 /* fuzz_jsonmem.h - jansson's allocations carved from one arena a run, for
- * the targets that read or write JSON every run (detect, report).
+ * the targets that read or write JSON every run (detect, report,
+ * journal).
  *
  * Why: a detect run makes ~100 allocations, three in four of them
  * jansson's (each object, key, string and number of the JSON report), and
