@@ -115,6 +115,48 @@ test_push_failure(void **state)
 	json_decref(a);
 }
 
+/* An allocator of jansson's own, counting: jsonw_free must hand jansson's
+ * text back to it, not to free(). */
+static long counted_mallocs, counted_frees;
+static void *counted_last_free;
+
+static void *
+counted_malloc(size_t n)
+{
+	counted_mallocs++;
+	return malloc(n);
+}
+
+static void
+counted_free(void *p)
+{
+	counted_frees++;
+	counted_last_free = p;
+	free(p);
+}
+
+static void
+test_free_through_jansson(void **state)
+{
+	json_t *o;
+	char *s;
+	(void)state;
+
+	json_set_alloc_funcs(counted_malloc, counted_free);
+	counted_mallocs = counted_frees = 0;
+	o = json_pack("{s:s, s:i}", "key", "value", "n", 1);
+	s = json_dumps(o, 0);
+	json_decref(o);
+	assert_non_null(s);
+	assert_true(counted_mallocs > counted_frees);
+	jsonw_free(s);
+	assert_ptr_equal(counted_last_free, s);
+	assert_int_equal(counted_mallocs, counted_frees);
+	jsonw_free(NULL);                       /* nothing to free */
+	assert_int_equal(counted_mallocs, counted_frees);
+	json_set_alloc_funcs(malloc, free);
+}
+
 int
 main(void)
 {
@@ -124,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_first_failure),
 		cmocka_unit_test(test_push_failure),
+		cmocka_unit_test(test_free_through_jansson),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

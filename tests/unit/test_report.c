@@ -564,6 +564,47 @@ test_json_utf8(void **state)
 	report_free(r);
 }
 
+/* Every block jansson allocates for report_to_json goes back through
+ * jansson's free, its text included (an allocator of the caller's own
+ * must see each of its blocks again). */
+static long jansson_live;
+
+static void *
+counting_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (p != NULL)
+		jansson_live++;
+	return p;
+}
+
+static void
+counting_free(void *p)
+{
+	if (p != NULL)
+		jansson_live--;
+	free(p);
+}
+
+static void
+test_json_text_back_to_jansson(void **state)
+{
+	struct report *r = changed_report();
+	struct cm_err err;
+	char *s;
+	(void)state;
+
+	jansson_live = 0;
+	json_set_alloc_funcs(counting_malloc, counting_free);
+	s = report_to_json(r, &err);
+	json_set_alloc_funcs(malloc, free);
+	assert_non_null(s);
+	assert_int_equal(jansson_live, 0);
+	free(s);
+	report_free(r);
+}
+
 /* jansson's allocations fail from the Nth on: report_to_json gives NULL
  * with CM_ERR_NOMEM (never a half report), and leaks nothing (ASan). */
 static long alloc_left;
@@ -1376,6 +1417,7 @@ main(void)
 		cmocka_unit_test(test_text_escapes_names),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_json_out_of_memory),
+		cmocka_unit_test(test_json_text_back_to_jansson),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_round_trip_limits),
 		cmocka_unit_test(test_load_out_of_memory),
