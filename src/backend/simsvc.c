@@ -34,10 +34,14 @@ static const char *const fault_names[] = {
 	"none", "stop", "start", "start-always", "hang-stop"
 };
 
-/* One physical line of the file, without its line end. */
+/* One physical line of the file, without its line end.  The text lies in
+ * the file's own buffer (doc.buf) until the sim writes the line: then it
+ * is a string of its own (owned).  One allocation for the file rather
+ * than one a line: the sim reads the file again on every call. */
 struct line {
 	char *text;
 	const char *eol;      /* "\r\n", "\n", or "" on a last unended line */
+	int owned;            /* text is malloc'd, not in doc.buf */
 };
 
 struct svc {
@@ -57,6 +61,7 @@ struct svc {
 /* The file as read: its lines (to write back) and the services in them. */
 struct doc {
 	const char *path;
+	char *buf;            /* the file as read, each line end now a NUL */
 	struct line *lines;
 	size_t nlines, caplines;
 	struct svc *svcs;
@@ -152,8 +157,10 @@ doc_free(struct doc *d)
 	if (d == NULL)
 		return;
 	for (i = 0; i < d->nlines; i++)
-		free(d->lines[i].text);
+		if (d->lines[i].owned)
+			free(d->lines[i].text);
 	free(d->lines);
+	free(d->buf);
 	for (i = 0; i < d->nsvcs; i++)
 		svc_clear(&d->svcs[i]);
 	free(d->svcs);
@@ -171,9 +178,11 @@ doc_find(const struct doc *d, const char *name)
 	return NULL;
 }
 
-/* Splits buf into lines, keeping each line's own line end. */
+/* Splits buf (len bytes and a NUL, as sys_read_file gives) into lines,
+ * keeping each line's own line end: d takes buf, and each line end in it
+ * becomes the NUL that ends the line's text. */
 static int
-split_lines(struct doc *d, const char *buf, size_t len, struct cm_err *err)
+split_lines(struct doc *d, char *buf, size_t len, struct cm_err *err)
 {
 	size_t i = 0, start, n = 0;
 	const char *q;
@@ -181,6 +190,7 @@ split_lines(struct doc *d, const char *buf, size_t len, struct cm_err *err)
 	for (start = 0; (q = memchr(buf + start, '\n', len - start)) != NULL;
 	    start = (size_t)(q - buf) + 1)
 		n++;
+	d->buf = buf;
 	if ((d->lines = calloc(n + 1, sizeof(*d->lines))) == NULL)
 		return cm_err_nomem(err);
 	d->caplines = n + 1;
@@ -201,8 +211,8 @@ split_lines(struct doc *d, const char *buf, size_t len, struct cm_err *err)
 			if (d->nlines == 0)
 				d->eol = l->eol;
 		}
-		if ((l->text = dupn(buf + i, tend - i)) == NULL)
-			return cm_err_nomem(err);
+		buf[tend] = '\0';
+		l->text = buf + i;
 		d->nlines++;
 		i = nl != NULL ? end + 1 : len;
 	}
@@ -647,8 +657,7 @@ doc_load(const char *path, struct doc **out, struct cm_err *err)
 		return cm_err_nomem(err);
 	}
 	d->path = path;
-	rc = split_lines(d, (const char *)buf, len, err);
-	free(buf);
+	rc = split_lines(d, (char *)buf, len, err);
 	if (rc != 0) {
 		doc_free(d);
 		return -1;
@@ -709,8 +718,10 @@ rewrite_value(struct doc *d, size_t li, const char *val, struct cm_err *err)
 		strbuf_free(&b);
 		return cm_err_nomem(err);
 	}
-	free(d->lines[li].text);
+	if (d->lines[li].owned)
+		free(d->lines[li].text);
 	d->lines[li].text = b.s;
+	d->lines[li].owned = 1;
 	return 0;
 }
 
@@ -741,6 +752,7 @@ insert_key(struct doc *d, struct svc *v, enum key k, const char *val,
 	memmove(&nl[pos + 1], &nl[pos], (d->nlines - pos) * sizeof(*nl));
 	d->nlines++;
 	nl[pos].text = t;
+	nl[pos].owned = 1;
 	nl[pos].eol = d->eol;
 	if (nl[pos - 1].eol[0] == '\0') {      /* was the unended last line */
 		nl[pos - 1].eol = d->eol;
@@ -766,7 +778,8 @@ drop_key(struct doc *d, struct svc *v, enum key k)
 
 	if (pos == NOLINE)
 		return;
-	free(d->lines[pos].text);
+	if (d->lines[pos].owned)
+		free(d->lines[pos].text);
 	if (d->lines[pos].eol[0] == '\0' && pos > 0)
 		d->lines[pos - 1].eol = "";     /* it was the unended last */
 	memmove(&d->lines[pos], &d->lines[pos + 1],
